@@ -1,0 +1,29 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Health;
+
+public sealed class HealthFunctions(StorageHealth health, ILogger<HealthFunctions> logger)
+{
+    [Function("Health")]
+    public Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var report = await health.CheckAsync(cancellationToken);
+            if (report.Healthy) return ApiResults.Ok(new { status = report.Status, checks = report.Checks });
+
+            logger.LogWarning("Health check failed: {Checks}", string.Join(", ", report.Checks.Select(c => $"{c.Key}={c.Value}")));
+            throw new ProblemException(503, "Service unhealthy.", "Storage is not answering.",
+                extensions: new Dictionary<string, object?> { ["status"] = report.Status, ["checks"] = report.Checks }) { RetryAfterSeconds = 5 };
+        });
+
+    [Function("OpenApiDocument")]
+    public IActionResult OpenApi(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.yaml")] HttpRequest request) =>
+        ApiResults.Text("application/yaml; charset=utf-8", OpenApiDocument.Yaml);
+}

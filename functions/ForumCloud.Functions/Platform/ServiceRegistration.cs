@@ -1,0 +1,20 @@
+using ForumCloud.Functions.Health;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ForumCloud.Functions.Platform;
+
+/// <summary>
+/// The one place where ForumCloud's services are registered. The Function App's Program and the
+/// local runner (ForumCloud.DevHost) both call it, so the two hosts run the same object graph.
+/// </summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddForumCloud(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
+        services.AddSingleton<StorageHealth>();
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+namespace ForumCloud.Functions.Platform;
+
+/// <summary>
+/// Every app setting the code reads. infra/ sets each of those needed in Azure (a test keeps the two
+/// in step); names follow the Functions convention (`__` for nested keys).
+/// </summary>
+public static class SettingNames
+{
+    /// <summary>Storage: a connection string locally, or identity-based `__credential`/`__clientId`/`__*ServiceUri` in Azure.</summary>
+    public const string Storage = "AzureWebJobsStorage";
+
+    /// <summary>"true" when App Service Authentication (Easy Auth) is on; staff routes then also need the staff role.</summary>
+    public const string EasyAuthEnabled = "ForumCloud__EasyAuthEnabled";
+
+    /// <summary>The app role a staff member's principal must carry when Easy Auth is on.</summary>
+    public const string StaffRole = "ForumCloud__StaffRole";
+
+    /// <summary>Bot Framework authentication (CloudAdapter's configuration keys).</summary>
+    public const string MicrosoftAppType = "MicrosoftAppType";
+    public const string MicrosoftAppId = "MicrosoftAppId";
+    public const string MicrosoftAppTenantId = "MicrosoftAppTenantId";
+
+    /// <summary>The Direct Line secret (a Key Vault reference in Azure); exchanged server-side for tokens.</summary>
+    public const string DirectLineSecret = "DirectLineSecret";
+
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+}

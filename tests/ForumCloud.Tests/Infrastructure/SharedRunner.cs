@@ -1,0 +1,44 @@
+using System.Net.Http.Headers;
+using ForumCloud.DevHost;
+
+namespace ForumCloud.Tests.Infrastructure;
+
+/// <summary>
+/// The end-to-end target: the local runner (ForumCloud.DevHost) hosting the Function App's classes on a
+/// free loopback port over the shared Azurite, started once per test run. With FORUMCLOUD_BASE_URL set,
+/// the same tests run against that URL instead (`func start`, or a deployed app).
+/// </summary>
+public static class SharedRunner
+{
+    private static readonly Lazy<Task<Uri>> BaseUri = new(StartAsync);
+
+    /// <summary>Set when the suite targets an app it did not start; tests that need storage access then skip.</summary>
+    public static string? ExternalBaseUrl => Environment.GetEnvironmentVariable("FORUMCLOUD_BASE_URL") is { Length: > 0 } url ? url.TrimEnd('/') : null;
+
+    /// <summary>The in-process runner, when the suite started one (null against an external URL).</summary>
+    public static DevHostApp? App { get; private set; }
+
+    public static async Task<HttpClient> ClientAsync()
+    {
+        var client = new HttpClient { BaseAddress = await BaseUri.Value, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (Environment.GetEnvironmentVariable("FORUMCLOUD_FUNCTION_KEY") is { Length: > 0 } key) client.DefaultRequestHeaders.Add("x-functions-key", key);
+        return client;
+    }
+
+    private static async Task<Uri> StartAsync()
+    {
+        if (ExternalBaseUrl is { } external) return new Uri(external + "/");
+
+        var options = new DevHostOptions
+        {
+            StorageConnectionString = await SharedAzurite.ConnectionStringAsync(),
+            StartAzuriteIfNeeded = false,
+            LoadSeeds = false,
+        };
+        App = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        var app = App;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new Uri(App.BaseUrl + "/");
+    }
+}
