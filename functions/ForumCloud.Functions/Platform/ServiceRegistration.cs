@@ -15,6 +15,9 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<StorageHealth>();
+        services.AddSingleton<StaffGate>();
+
+        // Capabilities register themselves here, one line each.
         return services;
     }
 }
