@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using ForumCloud.DevHost;
+using ForumCloud.Functions.Platform;
+
+namespace ForumCloud.Benchmarks;
+
+/// <summary>A fresh in-memory Azurite and the local runner on a free loopback port, plus raw-storage baselines.</summary>
+public sealed class BenchEnvironment : IAsyncDisposable
+{
+    private readonly AzuriteProcess _azurite;
+
+    private BenchEnvironment(AzuriteProcess azurite, DevHostApp runner, StorageAccount storage)
+    {
+        _azurite = azurite;
+        Runner = runner;
+        Storage = storage;
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(runner.BaseUrl + "/"), Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public DevHostApp Runner { get; }
+
+    public StorageAccount Storage { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<BenchEnvironment> StartAsync()
+    {
+        var azurite = await AzuriteProcess.StartInMemoryAsync();
+        var options = new DevHostOptions
+        {
+            StorageConnectionString = azurite.ConnectionString,
+            StartAzuriteIfNeeded = false,
+            LoadSeeds = false,
+            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+        };
+        var runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        return new BenchEnvironment(azurite, runner, StorageAccount.FromConnectionString(azurite.ConnectionString));
+    }
+
+    /// <summary>Sequential single-entity inserts into one partition of a scratch table: the storage's own pace here.</summary>
+    public async Task<double> RawInsertRpsAsync(int count = 500)
+    {
+        var table = Storage.Table("benchraw" + Guid.NewGuid().ToString("N")[..8]);
+        await table.CreateAsync();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++) await table.AddEntityAsync(new TableEntity("p", i.ToString("D6")) { ["Value"] = i });
+        watch.Stop();
+        await table.DeleteAsync();
+        return Math.Round(count / watch.Elapsed.TotalSeconds, 1);
+    }
+
+    /// <summary>Sequential queue sends to a scratch queue.</summary>
+    public async Task<double> RawQueueSendRpsAsync(int count = 500)
+    {
+        var queue = Storage.Queue("benchraw-" + Guid.NewGuid().ToString("N")[..8]);
+        await queue.CreateAsync();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++) await queue.SendMessageAsync("{\"n\":" + i + "}");
+        watch.Stop();
+        await queue.DeleteAsync();
+        return Math.Round(count / watch.Elapsed.TotalSeconds, 1);
+    }
+
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0) return 0;
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return Math.Round(sorted[Math.Clamp(rank, 0, sorted.Length - 1)], 1);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Runner.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+}
