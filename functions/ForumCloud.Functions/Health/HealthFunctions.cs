@@ -19,7 +19,7 @@ public sealed class HealthFunctions(StorageHealth health, ILogger<HealthFunction
 
             logger.LogWarning("Health check failed: {Checks}", string.Join(", ", report.Checks.Select(c => $"{c.Key}={c.Value}")));
             throw new ProblemException(503, "Service unhealthy.", "Storage is not answering.",
-                extensions: new Dictionary<string, object?> { ["status"] = report.Status, ["checks"] = report.Checks }) { RetryAfterSeconds = 5 };
+                extensions: new Dictionary<string, object?> { ["health"] = report.Status, ["checks"] = report.Checks }) { RetryAfterSeconds = 5 };
         });
 
     [Function("OpenApiDocument")]

@@ -36,7 +36,8 @@ public static class ApiResults
         if (problem.Errors is not null) body["errors"] = problem.Errors;
         if (problem.Extensions is not null)
         {
-            foreach (var (key, value) in problem.Extensions) body[key] = value;
+            // Extensions add members; they never replace the standard ones.
+            foreach (var (key, value) in problem.Extensions) body.TryAdd(key, value);
         }
 
         var result = new JsonBodyResult(problem.Status, body) { ContentType = "application/problem+json" };

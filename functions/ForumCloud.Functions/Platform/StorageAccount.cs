@@ -58,13 +58,21 @@ public sealed class StorageAccount
             new QueueServiceClient(new Uri(queueUri), credential, QueueOptions(emulator: false, QueueMessageEncoding.None)));
     }
 
-    public static StorageAccount FromConnectionString(string connectionString)
+    /// <param name="configure">Adjusts every client's options (tests add fault-injecting pipeline policies here).</param>
+    public static StorageAccount FromConnectionString(string connectionString, Action<ClientOptions>? configure = null)
     {
         var emulator = IsEmulator(connectionString);
+        T With<T>(T options)
+            where T : ClientOptions
+        {
+            configure?.Invoke(options);
+            return options;
+        }
+
         return new StorageAccount(
-            new TableServiceClient(connectionString, TableOptions()),
-            new QueueServiceClient(connectionString, QueueOptions(emulator, QueueMessageEncoding.Base64)),
-            new QueueServiceClient(connectionString, QueueOptions(emulator, QueueMessageEncoding.None)));
+            new TableServiceClient(connectionString, With(TableOptions())),
+            new QueueServiceClient(connectionString, With(QueueOptions(emulator, QueueMessageEncoding.Base64))),
+            new QueueServiceClient(connectionString, With(QueueOptions(emulator, QueueMessageEncoding.None))));
     }
 
     public static bool IsEmulator(string connectionString) =>
