@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using ForumCloud.DevHost;
+using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Tests.Infrastructure;
 
@@ -35,6 +36,7 @@ public static class SharedRunner
             StorageConnectionString = await SharedAzurite.ConnectionStringAsync(),
             StartAzuriteIfNeeded = false,
             LoadSeeds = false,
+            ConfigureLogging = logging => logging.AddProvider(CapturedLogs.Instance).SetMinimumLevel(LogLevel.Debug),
         };
         App = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
         var app = App;
