@@ -154,6 +154,7 @@ public sealed partial class FieldErrors
     {
         if (text.Length > max) Add(field, $"At most {max} characters.");
         else if (UnsafeCharacters.Find(text, multiline) is { } reason) Add(field, reason);
+        else if (!text.Any(char.IsLetterOrDigit)) Add(field, "Must contain letters or digits."); // e.g. only zero-width or punctuation
         return text;
     }
 
