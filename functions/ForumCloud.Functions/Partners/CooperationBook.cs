@@ -11,7 +11,7 @@ namespace ForumCloud.Functions.Partners;
 /// and inserts the history row of the new version, in one entity-group transaction, so of two
 /// transitions from the same version exactly one commits.
 /// </summary>
-public sealed class CooperationBook(StorageAccount storage, TimeProvider clock)
+public sealed class CooperationBook(StorageAccount storage, PartnerRegistry partners, TimeProvider clock)
 {
     public static readonly IdKind CooperationIds = RouteIds.Generated("coo", "cooperation");
 
@@ -87,7 +87,7 @@ public sealed class CooperationBook(StorageAccount storage, TimeProvider clock)
     }
 
     /// <summary>A record for its partner: 404 unless the token is the owning partner's.</summary>
-    public async Task<CooperationWithHistory> GetForPartnerAsync(string cooperationId, string? accessToken, PartnerRegistry partners, CancellationToken cancellationToken)
+    public async Task<CooperationWithHistory> GetForPartnerAsync(string cooperationId, string? accessToken, CancellationToken cancellationToken)
     {
         // Without a token there is nothing to look up: answer as for an unknown id.
         if (string.IsNullOrEmpty(accessToken)) throw NotFound();

@@ -11,7 +11,8 @@ public sealed record ExpiryScanResult(string Today, int Expired, int RemindersWr
 /// <summary>
 /// The daily scan: active records past their end date become <c>expired</c> (actor "system", with a
 /// history row, through the same ETag-guarded transition as staff use), and a reminder is written for
-/// each signed or active record that ends within 30 days and for each record it expired. Reminder keys
+/// each signed or active record that ends within 30 days, for each record it expired, and for each
+/// signed record whose end date passed before it became active. Reminder keys
 /// are deterministic (cooperationId; kind and end date), inserted only if absent, so a second run — or
 /// two runners firing together — changes nothing.
 /// </summary>
@@ -27,12 +28,21 @@ public sealed class CooperationExpiry(StorageAccount storage, CooperationBook bo
         var cooperations = storage.Table(TableNames.Cooperations);
         int expired = 0, written = 0, present = 0, skipped = 0;
 
-        // Active and past the end date (EndDate is absent for open-ended agreements, which never expire).
+        // Signed or active and past the end date (EndDate is absent for open-ended agreements, which never expire).
         var pastEnd = TableClient.CreateQueryFilter(
-            $"RowKey eq {CooperationRows.RecordRow} and Status eq {Kebab.Of(CooperationStatus.Active)} and EndDate lt {todayText}");
+            $"RowKey eq {CooperationRows.RecordRow} and (Status eq {Kebab.Of(CooperationStatus.Signed)} or Status eq {Kebab.Of(CooperationStatus.Active)}) and EndDate lt {todayText}");
         await foreach (var entity in cooperations.QueryAsync<TableEntity>(pastEnd, cancellationToken: cancellationToken))
         {
             var record = CooperationRows.FromEntity(entity);
+            if (record.Status == CooperationStatus.Signed)
+            {
+                // Signed but never activated, and its term is over: the lifecycle has no move for the scan
+                // to make (only an active agreement expires), so staff are told instead.
+                if (await RemindAsync(record, ReminderKind.PastEndNotActive, todayText, cancellationToken)) written++;
+                else present++;
+                continue;
+            }
+
             // The reminder first: if the transition then fails, the next run repeats both, and the reminder insert is a no-op.
             if (await RemindAsync(record, ReminderKind.Expired, todayText, cancellationToken)) written++;
             else present++;
@@ -95,6 +105,9 @@ public enum ReminderKind
 
     /// <summary>An active record the scan moved to expired.</summary>
     Expired,
+
+    /// <summary>A signed record whose end date passed before it became active.</summary>
+    PastEndNotActive,
 }
 
 /// <summary>Reminder keys: PartitionKey = cooperationId, RowKey = kind and end date (a new end date is a new reminder).</summary>

@@ -33,7 +33,7 @@ public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBo
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
             var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
-            var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), partners, cancellationToken);
+            var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
             return ApiResults.Ok(record);
         });
 }

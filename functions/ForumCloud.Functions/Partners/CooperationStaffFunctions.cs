@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Partners;
 
-/// <summary>Staff review cooperation records: list and filter them, read one, move it through its lifecycle.</summary>
-public sealed class CooperationStaffFunctions(CooperationBook book, CooperationQuery query, StaffGate staffGate, ILogger<CooperationStaffFunctions> logger)
+/// <summary>Staff review cooperation records: list and filter them, read one, move it through its lifecycle, read the expiry reminders.</summary>
+public sealed class CooperationStaffFunctions(CooperationBook book, CooperationQuery query, ReminderDigest reminders, StaffGate staffGate, ILogger<CooperationStaffFunctions> logger)
 {
     [Function("StaffListCooperations")]
     public Task<IActionResult> List(
@@ -47,5 +47,18 @@ public sealed class CooperationStaffFunctions(CooperationBook book, CooperationQ
             var record = await book.TransitionAsync(id, to, note, version, actor.Name, cancellationToken);
             logger.LogInformation("Cooperation {CooperationId} moved to {Status} (version {Version})", id, record.Status, record.Version);
             return ApiResults.Ok(record);
+        });
+
+    [Function("StaffListReminders")]
+    public Task<IActionResult> Reminders(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/reminders")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var q = request.Query;
+            var (kind, since) = ReminderDigest.ParseFilter(q["kind"], q["writtenSince"]);
+            var pageSize = ContinuationToken.PageSize(q["pageSize"]);
+            return ApiResults.Ok(await reminders.ListAsync(kind, since, pageSize, q["continuation"], cancellationToken));
         });
 }

@@ -10,6 +10,7 @@ public static class PartnersRegistration
         services.AddSingleton<CooperationBook>();
         services.AddSingleton<CooperationQuery>();
         services.AddSingleton<CooperationExpiry>();
+        services.AddSingleton<ReminderDigest>();
         return services;
     }
 }

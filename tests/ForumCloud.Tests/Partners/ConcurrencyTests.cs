@@ -64,7 +64,7 @@ public sealed class ConcurrencyTests
     {
         var storage = await SharedAzurite.StorageAsync();
         var partners = new PartnerRegistry(storage, TimeProvider.System);
-        var book = new CooperationBook(storage, TimeProvider.System);
+        var book = new CooperationBook(storage, partners, TimeProvider.System);
         var created = await partners.RegisterAsync(new PartnerCreate("Concurrency University", null, "FR", PartnerType.University, null, "a@example.org"), CancellationToken.None);
         var partner = await partners.OpenAsync(created.PartnerId, created.AccessToken, CancellationToken.None);
         var cooperation = await book.CreateAsync(partner, new CooperationCreate("Race", CooperationType.Mou, ["ai"], null, "2026-01-01", null, "A race."), "test", CancellationToken.None);

@@ -61,7 +61,24 @@ public sealed class ExpiryScanTests
         Assert.Equal([$"expiring-soon-{PartnerApi.Date(today)}"], await RemindersOf(endsTodayActive));
         Assert.Equal([$"expiring-soon-{PartnerApi.Date(today.AddDays(10))}"], await RemindersOf(soonActive));
         Assert.Equal([$"expiring-soon-{PartnerApi.Date(today.AddDays(30))}"], await RemindersOf(soonSigned));
-        foreach (var id in new[] { laterActive, pastEndSigned, soonProposed, openEnded }) Assert.Empty(await RemindersOf(id));
+        Assert.Equal([$"past-end-not-active-{PartnerApi.Date(today.AddDays(-5))}"], await RemindersOf(pastEndSigned));
+        foreach (var id in new[] { laterActive, soonProposed, openEnded }) Assert.Empty(await RemindersOf(id));
+
+        // Staff read the same reminders through the digest route.
+        var digest = await ReadRemindersAsync(http, $"writtenSince={PartnerApi.Date(today)}");
+        var ours = digest.Where(r => r.GetProperty("partnerId").GetString() == partnerId)
+            .ToDictionary(r => r.GetProperty("cooperationId").GetString()!, r => r.GetProperty("kind").GetString());
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            [pastEndActive] = "expired",
+            [endsTodayActive] = "expiring-soon",
+            [soonActive] = "expiring-soon",
+            [soonSigned] = "expiring-soon",
+            [pastEndSigned] = "past-end-not-active",
+        }, ours);
+        var expiredOnly = await ReadRemindersAsync(http, $"kind=expired&writtenSince={PartnerApi.Date(today)}");
+        Assert.All(expiredOnly, r => Assert.Equal("expired", r.GetProperty("kind").GetString()));
+        Assert.Contains(expiredOnly, r => r.GetProperty("cooperationId").GetString() == pastEndActive);
 
         // Second run: every entity of the three tables keeps its ETag.
         var before = await PartnerApi.SnapshotAsync(storage, TableNames.Cooperations, TableNames.Reminders, TableNames.Partners);
@@ -70,13 +87,39 @@ public sealed class ExpiryScanTests
         Assert.Equal(before, await PartnerApi.SnapshotAsync(storage, TableNames.Cooperations, TableNames.Reminders, TableNames.Partners));
     }
 
+    [Theory]
+    [InlineData("kind=soon", "kind")]
+    [InlineData("writtenSince=2027-13-01", "writtenSince")]
+    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("continuation=forged", "continuation")]
+    public async Task Bad_reminder_filters_are_400(string query, string field)
+    {
+        var http = await SharedRunner.ClientAsync();
+        var problem = await Problems.AssertProblemAsync(await http.GetAsync($"api/staff/reminders?{query}"), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.GetRawText());
+    }
+
+    private static async Task<List<System.Text.Json.JsonElement>> ReadRemindersAsync(HttpClient http, string query)
+    {
+        var items = new List<System.Text.Json.JsonElement>();
+        string? continuation = null;
+        do
+        {
+            var page = await Problems.JsonAsync(await http.GetAsync($"api/staff/reminders?{query}&pageSize=3" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation))), HttpStatusCode.OK);
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            continuation = page.GetProperty("continuation").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("continuation").GetString();
+        }
+        while (continuation is not null);
+        return items;
+    }
+
     [Fact]
     public async Task The_service_reports_what_it_did_and_nothing_the_second_time()
     {
         if (SharedRunner.ExternalBaseUrl is not null) return;
         var storage = await SharedAzurite.StorageAsync();
         var partners = new PartnerRegistry(storage, TimeProvider.System);
-        var book = new CooperationBook(storage, TimeProvider.System);
+        var book = new CooperationBook(storage, partners, TimeProvider.System);
         var expiry = new CooperationExpiry(storage, book, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CooperationExpiry>.Instance);
         var created = await partners.RegisterAsync(new PartnerCreate("Expiry GmbH", null, "DE", PartnerType.Enterprise, null, "x@example.org"), CancellationToken.None);
         var partner = await partners.OpenAsync(created.PartnerId, created.AccessToken, CancellationToken.None);
