@@ -106,6 +106,8 @@ public sealed class ExpiryScanTests
         do
         {
             var page = await Problems.JsonAsync(await http.GetAsync($"api/staff/reminders?{query}&pageSize=3" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation))), HttpStatusCode.OK);
+            OpenApiShapeTests.AssertShape("CooperationReminderPage", page);
+            foreach (var item in page.GetProperty("items").EnumerateArray()) OpenApiShapeTests.AssertShape("CooperationReminder", item);
             items.AddRange(page.GetProperty("items").EnumerateArray());
             continuation = page.GetProperty("continuation").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("continuation").GetString();
         }
