@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Partners;
 
-/// <summary>A partner records a cooperation and reads it back (with its history) using its access token.</summary>
-public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBook book, ILogger<CooperationFunctions> logger)
+/// <summary>A partner records a cooperation, lists its records and reads one (with its history), using its access token.</summary>
+public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBook book, CooperationQuery query, ILogger<CooperationFunctions> logger)
 {
     [Function("CreateCooperation")]
     public Task<IActionResult> Create(
@@ -35,5 +35,21 @@ public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBo
             var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
             var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
             return ApiResults.Ok(record);
+        });
+
+    [Function("ListPartnerCooperations")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "partners/{partnerId}/cooperations")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+            var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+            var q = request.Query;
+            // The staff query with the partner filter fixed to the token's partner.
+            var filter = CooperationFilter.Parse(q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };
+            var pageSize = ContinuationToken.PageSize(q["pageSize"]);
+            return ApiResults.Ok(await query.ListAsync(filter, pageSize, q["continuation"], cancellationToken));
         });
 }

@@ -125,4 +125,36 @@ public sealed class PartnerHttpTests
         Assert.Equal("2026-03-01", record.GetProperty("endDate").GetString());
         Assert.False(record.TryGetProperty("zgcPark", out _));
     }
+
+    [Fact]
+    public async Task A_partner_lists_only_its_own_records_and_only_with_its_token()
+    {
+        var http = await SharedRunner.ClientAsync();
+        var (a, tokenA) = await PartnerApi.RegisterAsync(http, "IE");
+        var (b, tokenB) = await PartnerApi.RegisterAsync(http, "IE");
+        var ownIds = new List<string>();
+        for (var i = 0; i < 3; i++) ownIds.Add(await PartnerApi.CreateCooperationAsync(http, a, tokenA));
+        var otherId = await PartnerApi.CreateCooperationAsync(http, b, tokenB);
+        await PartnerApi.WalkAsync(http, ownIds[0], ["under-review"]);
+
+        var listed = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await Problems.JsonAsync(await PartnerApi.GetWithTokenAsync(http,
+                $"api/partners/{a}/cooperations?pageSize=2" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)), tokenA), HttpStatusCode.OK);
+            listed.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("cooperationId").GetString()!));
+            continuation = page.GetProperty("continuation").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("continuation").GetString();
+        }
+        while (continuation is not null);
+        Assert.Equal(ownIds.Order(), listed.Order());
+        Assert.DoesNotContain(otherId, listed);
+
+        var underReview = await Problems.JsonAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{a}/cooperations?status=under-review", tokenA), HttpStatusCode.OK);
+        Assert.Equal([ownIds[0]], underReview.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("cooperationId").GetString()));
+
+        await Problems.AssertProblemAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{a}/cooperations", tokenB), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{a}/cooperations", null), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{a}/cooperations?status=nope", tokenA), HttpStatusCode.BadRequest);
+    }
 }
