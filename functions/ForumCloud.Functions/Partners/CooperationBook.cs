@@ -35,6 +35,25 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
         return new CooperationCreated(record.CooperationId, record.Status, record.Version);
     }
 
+    /// <summary>
+    /// Writes a record with a ready-made history unless the record exists (demo seeds): one transaction,
+    /// so a record never exists without its history. True when this call wrote it.
+    /// </summary>
+    public async Task<bool> AddIfAbsentAsync(Cooperation record, IReadOnlyList<HistoryEntry> history, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, CooperationRows.ToEntity(record)) };
+        actions.AddRange(history.Select(h => new TableTransactionAction(TableTransactionActionType.Add, CooperationRows.ToEntity(record.CooperationId, h))));
+        try
+        {
+            await SubmitAsync(record.CooperationId, actions, cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Checks a new record's body; 400 with every field error.</summary>
     public static CooperationDraft Validate(CooperationCreate request)
     {

@@ -22,6 +22,20 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
         return new PartnerCreated(partner.PartnerId, token, partner.RegionCategory);
     }
 
+    /// <summary>Inserts a partner unless one with its id exists (demo seeds); true when this call wrote it.</summary>
+    public async Task<bool> AddIfAbsentAsync(Partner partner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.AddEntityAsync(ToEntity(partner), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Checks a registration body; 400 with every field error, 422 for a mainland (CN) partner.</summary>
     public static (Partner Partner, string AccessToken) Validate(PartnerCreate request, DateTimeOffset now)
     {

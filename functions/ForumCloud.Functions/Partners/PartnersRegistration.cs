@@ -11,6 +11,7 @@ public static class PartnersRegistration
         services.AddSingleton<CooperationQuery>();
         services.AddSingleton<CooperationExpiry>();
         services.AddSingleton<ReminderDigest>();
+        services.AddSingleton<ForumCloud.Functions.Platform.ISeedLoader, PartnerSeeds>();
         return services;
     }
 }
