@@ -18,6 +18,7 @@ public static class ServiceRegistration
         services.AddSingleton<StaffGate>();
 
         // Capabilities register themselves here, one line each.
+        Partners.PartnersRegistration.AddPartners(services);
         return services;
     }
 }

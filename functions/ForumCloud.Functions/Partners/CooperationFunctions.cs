@@ -1,0 +1,55 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Partners;
+
+/// <summary>A partner records a cooperation, lists its records and reads one (with its history), using its access token.</summary>
+public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBook book, CooperationQuery query, ILogger<CooperationFunctions> logger)
+{
+    [Function("CreateCooperation")]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners/{partnerId}/cooperations")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+            // The token first: a caller who cannot open the partner learns nothing from validating its body.
+            var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+            var body = await RequestBody.ReadJsonAsync<CooperationCreate>(request, cancellationToken);
+            var created = await book.CreateAsync(partner, body, $"partner:{partner.PartnerId}", cancellationToken);
+            logger.LogInformation("Cooperation {CooperationId} proposed by partner {PartnerId}", created.CooperationId, partner.PartnerId);
+            return ApiResults.Created($"/api/cooperations/{created.CooperationId}", created);
+        });
+
+    [Function("GetCooperation")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cooperations/{cooperationId}")] HttpRequest request,
+        string cooperationId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
+            var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+            return ApiResults.Ok(record);
+        });
+
+    [Function("ListPartnerCooperations")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "partners/{partnerId}/cooperations")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+            var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+            var q = request.Query;
+            // The staff query with the partner filter fixed to the token's partner.
+            var filter = CooperationFilter.Parse(q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };
+            var pageSize = ContinuationToken.PageSize(q["pageSize"]);
+            return ApiResults.Ok(await query.ListAsync(filter, pageSize, q["continuation"], cancellationToken));
+        });
+}

@@ -1,0 +1,87 @@
+namespace ForumCloud.Functions.Partners;
+
+/// <summary>Where a cooperation record stands; see <see cref="CooperationLifecycle"/> for the moves between them.</summary>
+public enum CooperationStatus
+{
+    Proposed,
+    UnderReview,
+    Signed,
+    Active,
+    Completed,
+    Terminated,
+    Expired,
+}
+
+/// <summary>POST /api/partners/{partnerId}/cooperations.</summary>
+public sealed record CooperationCreate(
+    string? Title,
+    CooperationType? Type,
+    IReadOnlyList<string?>? Fields,
+    ZgcPark? ZgcPark,
+    string? StartDate,
+    string? EndDate,
+    string? Description);
+
+/// <summary>POST /api/staff/cooperations/{cooperationId}/transitions.</summary>
+public sealed record TransitionRequest(CooperationStatus? To, string? Note, int? Version);
+
+/// <summary>The validated content of a new cooperation record.</summary>
+public sealed record CooperationDraft(
+    string Title,
+    CooperationType Type,
+    IReadOnlyList<string> Fields,
+    ZgcPark? ZgcPark,
+    DateOnly StartDate,
+    DateOnly? EndDate,
+    string Description);
+
+/// <summary>
+/// A cooperation record. The partner's country and region category are copied onto it when it is
+/// created, so the staff query filters by country in the same table query as status and type.
+/// </summary>
+public sealed record Cooperation(
+    string CooperationId,
+    string PartnerId,
+    string Country,
+    Platform.RegionCategory RegionCategory,
+    string Title,
+    CooperationType Type,
+    IReadOnlyList<string> Fields,
+    ZgcPark? ZgcPark,
+    DateOnly StartDate,
+    DateOnly? EndDate,
+    string Description,
+    CooperationStatus Status,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One accepted change of status, append-only. The first row (from null) records the creation.</summary>
+public sealed record HistoryEntry(int Version, CooperationStatus? From, CooperationStatus To, string Actor, DateTimeOffset At, string? Note);
+
+/// <summary>A record with its full history, oldest first (GET /api/cooperations/{id} and the transition answer).</summary>
+public sealed record CooperationWithHistory(
+    string CooperationId,
+    string PartnerId,
+    string Country,
+    Platform.RegionCategory RegionCategory,
+    string Title,
+    CooperationType Type,
+    IReadOnlyList<string> Fields,
+    ZgcPark? ZgcPark,
+    DateOnly StartDate,
+    DateOnly? EndDate,
+    string Description,
+    CooperationStatus Status,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<HistoryEntry> History)
+{
+    public static CooperationWithHistory Of(Cooperation c, IReadOnlyList<HistoryEntry> history) => new(
+        c.CooperationId, c.PartnerId, c.Country, c.RegionCategory, c.Title, c.Type, c.Fields, c.ZgcPark, c.StartDate, c.EndDate,
+        c.Description, c.Status, c.Version, c.CreatedAt, c.UpdatedAt, history);
+}
+
+/// <summary>The answer to a new cooperation record.</summary>
+public sealed record CooperationCreated(string CooperationId, CooperationStatus Status, int Version);

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using ForumCloud.Functions.Platform;
+using ForumCloud.Tests.Infrastructure;
+
+namespace ForumCloud.Tests.Partners;
+
+/// <summary>The partner and cooperation API as tests drive it over HTTP.</summary>
+public static class PartnerApi
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    public static DateOnly BeijingToday => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Beijing).DateTime);
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static StringContent Body(object body) => Problems.Json(JsonSerializer.Serialize(body, Json));
+
+    public static async Task<(string PartnerId, string Token)> RegisterAsync(HttpClient http, string country = "DE", string? name = null)
+    {
+        var response = await http.PostAsync("api/partners", Body(new
+        {
+            name = name ?? Unique.Slug("Partner"),
+            nameZh = "合作伙伴",
+            country,
+            type = "university",
+            website = "https://www.example.org",
+            contactEmail = "office@example.org",
+        }));
+        var body = await Problems.JsonAsync(response, HttpStatusCode.Created);
+        return (body.GetProperty("partnerId").GetString()!, body.GetProperty("accessToken").GetString()!);
+    }
+
+    public static object Cooperation(string? startDate = null, string? endDate = "2099-12-31", string type = "joint-research", string? title = null) => new
+    {
+        title = title ?? "Joint laboratory for quantum sensing",
+        type,
+        fields = new[] { "quantum sensing", "photonics" },
+        zgcPark = "haidian",
+        startDate = startDate ?? "2026-01-01",
+        endDate,
+        description = "Three-year programme of joint research.\nExchange of two researchers a year.",
+    };
+
+    public static async Task<HttpResponseMessage> PostCooperationAsync(HttpClient http, string partnerId, string? token, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/partners/{partnerId}/cooperations") { Content = body as HttpContent ?? Body(body) };
+        if (token is not null) request.Headers.Add("X-Access-Token", token);
+        return await http.SendAsync(request);
+    }
+
+    public static async Task<string> CreateCooperationAsync(HttpClient http, string partnerId, string token, object? body = null)
+    {
+        var response = await PostCooperationAsync(http, partnerId, token, body ?? Cooperation());
+        var created = await Problems.JsonAsync(response, HttpStatusCode.Created);
+        return created.GetProperty("cooperationId").GetString()!;
+    }
+
+    public static Task<HttpResponseMessage> TransitionAsync(HttpClient http, string cooperationId, string to, int version, string? note = null) =>
+        http.PostAsync($"api/staff/cooperations/{cooperationId}/transitions", Body(new { to, note, version }));
+
+    /// <summary>Moves a record along legal transitions; returns its version afterwards.</summary>
+    public static async Task<int> WalkAsync(HttpClient http, string cooperationId, IEnumerable<string> path, int version = 1)
+    {
+        foreach (var to in path)
+        {
+            var response = await TransitionAsync(http, cooperationId, to, version, to == "terminated" ? "Partner withdrew." : null);
+            var body = await Problems.JsonAsync(response, HttpStatusCode.OK);
+            version = body.GetProperty("version").GetInt32();
+        }
+
+        return version;
+    }
+
+    public static async Task<JsonElement> StaffGetAsync(HttpClient http, string cooperationId) =>
+        await Problems.JsonAsync(await http.GetAsync($"api/staff/cooperations/{cooperationId}"), HttpStatusCode.OK);
+
+    public static async Task<HttpResponseMessage> GetWithTokenAsync(HttpClient http, string path, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Add("X-Access-Token", token);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Every entity of the tables, keyed by table/PK/RK with its ETag: equal snapshots mean nothing was written.</summary>
+    public static async Task<SortedDictionary<string, string>> SnapshotAsync(StorageAccount storage, params string[] tables)
+    {
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            await foreach (var e in storage.Table(table).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+            {
+                snapshot[$"{table}/{e.PartitionKey}/{e.RowKey}"] = e.ETag.ToString();
+            }
+        }
+
+        return snapshot;
+    }
+}
+
+/// <summary>
+/// Tests that compare whole tables before and after: xunit runs this collection on its own, after the
+/// parallel ones, so no other test writes meanwhile.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WholeTableCollection
+{
+    public const string Name = "Partners: whole-table snapshots";
+}
