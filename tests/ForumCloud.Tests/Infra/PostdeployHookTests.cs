@@ -177,10 +177,12 @@ public sealed class PwshFactAttribute : FactAttribute
     }
 }
 
+/// <summary>pwsh on the PATH, or the .NET global tool (`dotnet tool install --global PowerShell`, as .ci/prepare does).</summary>
 public static class PwshFact
 {
     public static string? Executable { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
         .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools"))
         .Select(dir => Path.Combine(dir, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh"))
         .FirstOrDefault(File.Exists);
 }
