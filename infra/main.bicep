@@ -57,7 +57,7 @@ param staffRole string = 'ForumCloud.Staff'
 param botSku string = 'F0'
 
 @description('Flex Consumption scale-out ceiling (cost guard).')
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 

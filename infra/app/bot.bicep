@@ -61,13 +61,15 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-// listChannelWithKeys (POST .../channels/DirectLineChannel/listChannelWithKeys) returns the site keys;
-// its `setting.sites[].key` is the Direct Line secret.
+// listChannelWithKeys (POST .../channels/DirectLineChannel/listChannelWithKeys) returns the site keys.
+// The Bicep type library puts them under `setting.sites[]`; the CLI (`az bot directline show
+// --with-secrets`) reads `properties.properties.sites[]`: take whichever the answer has. A missing key
+// fails the deployment (a secret needs a value) rather than deploying an app without Direct Line.
 resource directLineSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: directLineSecretName
   properties: {
-    value: bot::directLine.listChannelWithKeys().setting.sites[0].key
+    value: bot::directLine.listChannelWithKeys().?setting.?sites[0].?key ?? bot::directLine.listChannelWithKeys().?properties.?properties.?sites[0].?key
     contentType: 'Direct Line secret of ${name}'
   }
 }
