@@ -1,0 +1,93 @@
+// The Function App's settings: every setting the code reads in Azure
+// (functions/ForumCloud.Functions/Platform/SettingNames.cs; a test keeps the two in step), with
+// identity-based connections only: no storage key, no connection string with a key, and the one
+// secret (Direct Line) as a Key Vault reference. Optionally App Service Authentication (Entra ID).
+param functionAppName string
+param storageAccountName string
+param applicationInsightsName string
+param identityClientId string
+@description('Key Vault secret URI of the Direct Line secret.')
+param directLineSecretUri string
+param staffRole string = 'ForumCloud.Staff'
+param easyAuthEnabled bool = false
+param easyAuthClientId string = ''
+
+resource site 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: functionAppName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // Functions host and the app's StorageAccount: identity-based AzureWebJobsStorage.
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+    // Telemetry with Entra ID auth (the component has local auth disabled).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // Bot Framework CloudAdapter for a user-assigned managed identity bot.
+    MicrosoftAppType: 'UserAssignedMSI'
+    MicrosoftAppId: identityClientId
+    MicrosoftAppTenantId: tenant().tenantId
+    DirectLineSecret: '@Microsoft.KeyVault(SecretUri=${directLineSecretUri})'
+    // Staff access: function keys always; with Easy Auth also the staff app role.
+    ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
+    ForumCloud__StaffRole: staffRole
+  }
+}
+
+// App Service Authentication in front of the app. Anonymous requests still pass (public and partner
+// routes stay open; staff routes check the role in StaffGate); a valid Entra ID bearer token becomes
+// X-MS-CLIENT-PRINCIPAL. /api/messages is excluded: the Bot Connector sends its own bearer token,
+// which CloudAdapter validates.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (easyAuthEnabled) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+      excludedPaths: [
+        '/api/messages'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: easyAuthClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${easyAuthClientId}'
+            easyAuthClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+}
