@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -90,6 +91,7 @@ public sealed class SeatLedgerRow : ITableEntity
     /// <summary>Monotonic: orders the waitlist (first come, first promoted).</summary>
     public long NextWaitlistNumber { get; set; } = 1;
 
+    [IgnoreDataMember]
     public SeatCounts Counts => new(Capacity, Confirmed, Waitlisted);
 }
 
@@ -116,6 +118,7 @@ public sealed class RegistrationRow : ITableEntity
     public string? CheckedInBy { get; set; }
     public string ManageTokenHash { get; set; } = "";
 
+    [IgnoreDataMember]
     public RegistrationStatus StatusValue => Enum.Parse<RegistrationStatus>(Status);
 
     public Registration ToRegistration() => new(Code, PartitionKey, Name, Email, Organization, Country, Role, PartnerId, StatusValue, WaitlistNumber,
