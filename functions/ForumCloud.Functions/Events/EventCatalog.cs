@@ -71,7 +71,7 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
                 continue;
             }
 
-            if (grew && ledger.Waitlisted > 0) await changes.PublishAfterCommitAsync(new RegistrationChange(RegistrationChangeKind.SeatsAdded, eventId));
+            if (grew && ledger.Waitlisted > 0) await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.SeatsAdded));
             return EventView.Of(forumEvent, ledger.Counts, now);
         }
     }

@@ -156,13 +156,11 @@ public sealed class IdempotencyRow : ITableEntity
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>registrationcodes: PartitionKey = code, so GET /api/registrations/{code} finds the event's partition.</summary>
+/// <summary>registrationcodes: PartitionKey = the code's first two characters, RowKey = the code; GET /api/registrations/{code} finds the event's partition.</summary>
 public sealed class CodeIndexRow : ITableEntity
 {
-    public const string Key = "code";
-
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = Key;
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 

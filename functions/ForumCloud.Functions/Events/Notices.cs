@@ -51,76 +51,117 @@ public sealed class NoticeRow : ITableEntity
 /// <summary>
 /// The registration-changes handler's logic: writes each change's notice to the outbox once, hands it to the
 /// sender, and marks it sent; a cancellation or added capacity also fills free seats from the waitlist.
-/// Redelivery is harmless: the outbox row is keyed by (code, kind), and a sent notice is not sent again.
+/// Redelivery is harmless: an outbox row is keyed by (code, kind), a notice already written is not written
+/// again and a notice marked sent is not sent again. The notices of one message share the outbox partition
+/// of their event, so they are written (and marked) in one transaction.
 /// </summary>
 public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotion promotion, INotificationSender sender, TimeProvider time, ILogger<RegistrationNotices> logger)
 {
-    public async Task HandleAsync(RegistrationChange change, CancellationToken cancellationToken)
+    // Azure Table filters allow 15 comparisons; the partition takes one.
+    private const int KeysPerQuery = 14;
+
+    public async Task HandleAsync(RegistrationChange message, CancellationToken cancellationToken)
     {
-        if (!RouteIds.EventSlug.IsValid(change.EventId)) throw new InvalidOperationException("A registration change names no valid event.");
-        if (change.Code is not null) await NotifyAsync(change, cancellationToken);
-        if (change.Kind is RegistrationChangeKind.Cancelled or RegistrationChangeKind.SeatsAdded)
+        if (!RouteIds.EventSlug.IsValid(message.EventId)) throw new InvalidOperationException("A registration change names no valid event.");
+        var notices = message.Changes
+            .Where(c => c.Kind != RegistrationChangeKind.SeatsAdded && c.Code is not null && RegistrationCodes.PartitionOf(c.Code).Length == RegistrationCodes.PrefixLength)
+            .DistinctBy(c => NoticeRow.RowFor(c.Code!, c.Kind))
+            .ToList();
+        if (notices.Count > 0) await NotifyAsync(message.EventId, notices, cancellationToken);
+        if (message.Changes.Any(c => c.Kind is RegistrationChangeKind.Cancelled or RegistrationChangeKind.SeatsAdded))
         {
-            var promoted = await promotion.FillFreeSeatsAsync(change.EventId, cancellationToken);
-            if (promoted.Count > 0) logger.LogInformation("Promoted {Count} from the waitlist of {EventId}", promoted.Count, change.EventId);
+            var promoted = await promotion.FillFreeSeatsAsync(message.EventId, cancellationToken);
+            if (promoted.Count > 0) logger.LogInformation("Promoted {Count} from the waitlist of {EventId}", promoted.Count, message.EventId);
         }
     }
 
-    private async Task NotifyAsync(RegistrationChange change, CancellationToken cancellationToken)
+    private async Task NotifyAsync(string eventId, List<ChangedRegistration> changes, CancellationToken cancellationToken)
     {
         var outbox = storage.Table(TableNames.Notifications);
-        var partition = NoticeRow.PartitionFor(change.EventId);
-        var rowKey = NoticeRow.RowFor(change.Code!, change.Kind);
-        var existing = await outbox.GetEntityIfExistsAsync<NoticeRow>(partition, rowKey, cancellationToken: cancellationToken);
-        var notice = existing.HasValue ? existing.Value! : null;
-        if (notice is null)
+        var partition = NoticeRow.PartitionFor(eventId);
+        var keyOf = changes.ToDictionary(c => NoticeRow.RowFor(c.Code!, c.Kind), c => c);
+        var written = await ReadByKeysAsync<NoticeRow>(outbox, partition, keyOf.Keys, cancellationToken);
+
+        var missing = keyOf.Where(k => !written.ContainsKey(k.Key)).Select(k => k.Value).ToList();
+        if (missing.Count > 0)
         {
             var events = storage.Table(TableNames.ForumEvents);
-            var registration = await events.GetEntityIfExistsAsync<RegistrationRow>(change.EventId, EventKeys.Registration(change.Code!), cancellationToken: cancellationToken);
-            if (!registration.HasValue)
+            var registrations = await ReadByKeysAsync<RegistrationRow>(events, eventId, missing.Select(c => EventKeys.Registration(c.Code!)).Distinct(), cancellationToken);
+            var eventRow = await events.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken);
+            var now = time.GetUtcNow();
+            var rows = new List<NoticeRow>();
+            foreach (var change in missing)
             {
-                logger.LogWarning("No registration {Code} in {EventId} for a {Kind} notice", change.Code, change.EventId, change.Kind);
-                return;
+                if (!registrations.TryGetValue(EventKeys.Registration(change.Code!), out var registration))
+                {
+                    logger.LogWarning("No registration {Code} in {EventId} for a {Kind} notice", change.Code, eventId, change.Kind);
+                    continue;
+                }
+
+                var (subject, text) = NoticeText.For(change, registration, eventRow.HasValue ? eventRow.Value : null);
+                rows.Add(new NoticeRow
+                {
+                    PartitionKey = partition,
+                    RowKey = NoticeRow.RowFor(change.Code!, change.Kind),
+                    EventId = eventId,
+                    Code = change.Code!,
+                    Kind = change.Kind.ToString(),
+                    Recipient = registration.Email,
+                    Subject = subject,
+                    Text = text,
+                    CreatedAt = now,
+                });
             }
 
-            var eventRow = await events.GetEntityIfExistsAsync<EventRow>(change.EventId, EventKeys.Event, cancellationToken: cancellationToken);
-            var (subject, text) = NoticeText.For(change, registration.Value!, eventRow.HasValue ? eventRow.Value : null);
-            notice = new NoticeRow
-            {
-                PartitionKey = partition,
-                RowKey = rowKey,
-                EventId = change.EventId,
-                Code = change.Code!,
-                Kind = change.Kind.ToString(),
-                Recipient = registration.Value!.Email,
-                Subject = subject,
-                Text = text,
-                CreatedAt = time.GetUtcNow(),
-            };
             try
             {
-                var added = await outbox.AddEntityAsync(notice, cancellationToken);
-                notice.ETag = added.Headers.ETag ?? ETag.All;
+                foreach (var chunk in rows.Chunk(SeatAllocator.MaxOperations))
+                {
+                    await outbox.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+                }
+
+                foreach (var row in rows) written[row.RowKey] = row;
             }
-            catch (RequestFailedException ex) when (ex.Status == 409)
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
             {
-                notice = (await outbox.GetEntityAsync<NoticeRow>(partition, rowKey, cancellationToken: cancellationToken)).Value;
+                // Another delivery of this message wrote some meanwhile: throw so it is retried and finds them all.
+                throw new InvalidOperationException("Notices were written concurrently; the message will be retried.", ex);
             }
         }
 
-        if (notice.SentAt is not null) return;
-        await sender.SendAsync(notice.ToNotice(), cancellationToken);
-        notice.SentAt = time.GetUtcNow();
-        await outbox.UpdateEntityAsync(notice, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        var unsent = written.Values.Where(n => n.SentAt is null).ToList();
+        foreach (var notice in unsent) await sender.SendAsync(notice.ToNotice(), cancellationToken);
+
+        var sentAt = time.GetUtcNow();
+        foreach (var chunk in unsent.Chunk(SeatAllocator.MaxOperations))
+        {
+            await outbox.SubmitTransactionAsync(chunk.Select(n => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                new TableEntity(n.PartitionKey, n.RowKey) { ["SentAt"] = sentAt }, ETag.All)), cancellationToken);
+        }
+    }
+
+    /// <summary>Rows of one partition by RowKey, in a few queries rather than one read each.</summary>
+    private static async Task<Dictionary<string, T>> ReadByKeysAsync<T>(TableClient table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var found = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var chunk in rowKeys.Chunk(KeysPerQuery))
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and (" +
+                string.Join(" or ", chunk.Select(key => TableClient.CreateQueryFilter($"RowKey eq {key}"))) + ")";
+            await foreach (var row in table.QueryAsync<T>(filter, cancellationToken: cancellationToken)) found[row.RowKey] = row;
+        }
+
+        return found;
     }
 }
 
 /// <summary>The words of each notice.</summary>
 public static class NoticeText
 {
-    public static (string Subject, string Text) For(RegistrationChange change, RegistrationRow registration, EventRow? eventRow)
+    public static (string Subject, string Text) For(ChangedRegistration change, RegistrationRow registration, EventRow? eventRow)
     {
-        var title = eventRow?.Title ?? change.EventId;
+        var title = eventRow?.Title ?? registration.PartitionKey;
         var when = eventRow is null ? "" : $" on {ForumTime.Local(eventRow.StartsAt):yyyy-MM-dd HH:mm} (Beijing time) at {eventRow.Venue}";
         var greeting = $"Dear {registration.Name},\n\n";
         var footer = $"\n\nYour registration code: {registration.Code}. Keep the manage token you received when registering to view or cancel it.\n\nZhongguancun Forum registration desk";

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Events;
 
@@ -15,8 +15,19 @@ public enum RegistrationChangeKind
     SeatsAdded,
 }
 
-/// <summary>The small queue message every change sends (no personal data: the handler reads the registration).</summary>
-public sealed record RegistrationChange(RegistrationChangeKind Kind, string EventId, string? Code = null, int? WaitlistPosition = null);
+/// <summary>One change: what happened to which registration (no personal data: the handler reads the registration).</summary>
+public sealed record ChangedRegistration(RegistrationChangeKind Kind, string? Code = null, int? WaitlistPosition = null);
+
+/// <summary>
+/// The small queue message for the changes one transaction committed in one event: a single cancellation,
+/// or the up to <see cref="SeatAllocator.MaxBatch"/> registrations of one seat transaction (well under 4 KiB).
+/// One message per transaction rather than per registration keeps a burst from drowning storage in queue
+/// traffic; every change is still announced, and the handler treats each one on its own.
+/// </summary>
+public sealed record RegistrationChange(string EventId, IReadOnlyList<ChangedRegistration> Changes)
+{
+    public static RegistrationChange Of(string eventId, RegistrationChangeKind kind, string? code = null) => new(eventId, [new ChangedRegistration(kind, code)]);
+}
 
 /// <summary>Publishes changes to the registration-changes queue.</summary>
 public sealed class RegistrationChanges(StorageAccount storage, ILogger<RegistrationChanges> logger)
@@ -36,7 +47,7 @@ public sealed class RegistrationChanges(StorageAccount storage, ILogger<Registra
         }
         catch (Exception ex) when (StorageFaults.IsOutage(ex) || ex is Azure.RequestFailedException)
         {
-            logger.LogError(ex, "Could not enqueue {Kind} for registration {Code} of event {EventId}", change.Kind, change.Code, change.EventId);
+            logger.LogError(ex, "Could not enqueue {Count} change(s) of event {EventId}", change.Changes.Count, change.EventId);
         }
     }
 }

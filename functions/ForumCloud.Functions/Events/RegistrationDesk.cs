@@ -20,40 +20,31 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
         // A retry is answered before anything else, even when the window has closed since the first try.
         if (key is not null && await ReplayAsync(eventId, key, fingerprint, cancellationToken) is { } earlier) return new Outcome(earlier, true);
 
-        // Checked here so a hopeless request stores nothing at all; the allocation checks again in its transaction.
-        RegistrationWindow.Demand(await catalog.ReadEventAsync(eventId, cancellationToken), time.GetUtcNow());
-
-        var code = await RegistrationCodes.ReserveAsync(storage, eventId, time.GetUtcNow(), cancellationToken);
         var token = Secrets.NewToken();
         var idempotency = key is null ? null : new IdempotencyRow
         {
             PartitionKey = eventId,
             RowKey = EventKeys.Idempotency(eventId, key),
             Fingerprint = fingerprint,
-            Code = code,
             SealedToken = TokenSeal.Seal(token, eventId, key),
         };
 
+        // The lane checks the event (404/409 before anything is stored), reserves the code, commits the seat
+        // and enqueues the change.
         Allocation allocation;
         try
         {
-            allocation = await allocator.AllocateAsync(new SeatRequest(eventId, code, attendee, Secrets.Hash(token), idempotency));
+            allocation = await allocator.AllocateAsync(new SeatRequest(eventId, attendee, Secrets.Hash(token), idempotency));
         }
         catch (Exception ex) when (ex is ProblemException or IdempotencyKeyTakenException)
         {
-            // Refused for certain (nothing of it was stored): free the reserved code. On any other failure the
-            // transaction may have committed, so the reservation stays (an orphan only reads as 404).
-            await RegistrationCodes.ReleaseAsync(storage, code);
             var raced = ex is IdempotencyKeyTakenException || (key is not null && ex is ProblemException { Status: 409 });
             if (raced && await ReplayAsync(eventId, key!, fingerprint, cancellationToken) is { } first) return new Outcome(first, true);
             if (ex is IdempotencyKeyTakenException) throw ProblemException.Conflict("Request in progress.", "A request with this Idempotency-Key is being processed; retry shortly.");
             throw;
         }
 
-        await changes.PublishAfterCommitAsync(new RegistrationChange(
-            allocation.Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
-            eventId, code, allocation.WaitlistPosition));
-        return new Outcome(new RegistrationReceipt(code, token, allocation.Status, allocation.WaitlistPosition, eventId), false);
+        return new Outcome(new RegistrationReceipt(allocation.Code, token, allocation.Status, allocation.WaitlistPosition, eventId), false);
     }
 
     public async Task<RegistrationView> GetAsync(string code, string? manageToken, CancellationToken cancellationToken)
@@ -99,7 +90,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
                 continue;
             }
 
-            await changes.PublishAfterCommitAsync(new RegistrationChange(RegistrationChangeKind.Cancelled, eventId, code));
+            await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.Cancelled, code));
             return;
         }
     }

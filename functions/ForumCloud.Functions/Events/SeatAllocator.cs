@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Events;
 
-/// <summary>A registration waiting for a seat: its code is reserved, its token hashed.</summary>
-public sealed record SeatRequest(string EventId, string Code, Attendee Attendee, string ManageTokenHash, IdempotencyRow? Idempotency);
+/// <summary>A registration waiting for a seat, its token already hashed.</summary>
+public sealed record SeatRequest(string EventId, Attendee Attendee, string ManageTokenHash, IdempotencyRow? Idempotency);
 
-public sealed record Allocation(RegistrationStatus Status, int? WaitlistPosition);
+public sealed record Allocation(string Code, RegistrationStatus Status, int? WaitlistPosition);
 
 /// <summary>The Idempotency-Key was stored by another request first: answer with that request's result.</summary>
 public sealed class IdempotencyKeyTakenException() : Exception("The Idempotency-Key was used by an earlier request.");
@@ -18,10 +18,12 @@ public sealed class IdempotencyKeyTakenException() : Exception("The Idempotency-
 /// Allocates seats. Correctness comes from storage: the seat ledger, the registrations, their email guards
 /// and idempotency records are written in ONE entity-group transaction guarded by the ledger's ETag; a
 /// stale ETag (412, another process allocated first) means re-read and retry. Throughput comes from
-/// serialising per event inside the process: one lane per event commits every waiting registration (up to
-/// <see cref="MaxBatch"/>) in a single transaction, instead of hundreds of requests racing for one ETag.
+/// serialising per event inside the process: one lane per event takes every waiting registration (up to
+/// <see cref="MaxBatch"/>), checks the event once, reserves their codes in one transaction, commits their
+/// seats in one transaction and announces them in one queue message, instead of hundreds of requests
+/// racing for one ETag.
 /// </summary>
-public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, TimeProvider time, ILogger<SeatAllocator> logger)
+public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, RegistrationChanges changes, TimeProvider time, ILogger<SeatAllocator> logger)
 {
     /// <summary>1 ledger + 3 rows per registration stays within the 100-operation transaction limit.</summary>
     public const int MaxBatch = 30;
@@ -39,7 +41,10 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
 
         public TaskCompletionSource<Allocation> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string RegistrationKey => EventKeys.Registration(Request.Code);
+        /// <summary>Set by the lane once the code is reserved.</summary>
+        public string Code { get; set; } = "";
+
+        public string RegistrationKey => EventKeys.Registration(Code);
 
         public string EmailKey => EventKeys.EmailGuard(Request.EventId, Request.Attendee.Email);
 
@@ -104,25 +109,31 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
         var items = batch.ToList();
         try
         {
+            // The event is checked before anything is written: a refused batch stores nothing.
+            var (eventRow, ledger) = await catalog.ReadAsync(eventId, CancellationToken.None);
+            RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
+            var codes = await RegistrationCodes.ReserveAsync(storage, eventId, items.Count, time.GetUtcNow(), CancellationToken.None);
+            for (var i = 0; i < items.Count; i++) items[i].Code = codes[i];
+
             for (var attempt = 0; items.Count > 0; attempt++)
             {
                 if (attempt >= 200) throw ProblemException.Unavailable("Seats are in heavy demand; try again shortly.");
+                if (attempt > 0)
+                {
+                    (eventRow, ledger) = await catalog.ReadAsync(eventId, CancellationToken.None);
+                    RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
+                }
 
-                var (eventRow, ledger) = await catalog.ReadAsync(eventId, CancellationToken.None);
-                var now = time.GetUtcNow();
-                RegistrationWindow.Demand(ledger is null ? null : eventRow, now);
-
-                var (actions, allocations) = Plan(eventId, ledger!, items, now);
+                var (actions, allocations) = Plan(eventId, ledger!, items, time.GetUtcNow());
                 try
                 {
                     await table.SubmitTransactionAsync(actions, CancellationToken.None);
-                    for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]);
-                    return;
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == 412)
                 {
                     // Another process (or a cancel, promotion or capacity change) moved the ledger: re-read.
                     await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 2));
+                    continue;
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == 409)
                 {
@@ -134,13 +145,31 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                     }
 
                     items.Remove(culprit.Value.Pending);
+                    await RegistrationCodes.ReleaseAsync(storage, culprit.Value.Pending.Code);
                     culprit.Value.Pending.Result.TrySetException(culprit.Value.Error);
+                    continue;
                 }
+
+                for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]);
+                await changes.PublishAfterCommitAsync(new RegistrationChange(eventId, items.Select((p, i) => new ChangedRegistration(
+                    allocations[i].Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
+                    p.Code, allocations[i].WaitlistPosition)).ToList()));
+                return;
             }
         }
         catch (Exception ex)
         {
-            if (ex is not ProblemException) logger.LogError(ex, "Seat allocation for {EventId} failed", eventId);
+            if (ex is ProblemException)
+            {
+                // Refused for certain, nothing of theirs committed: free the reserved codes. After any other failure
+                // the transaction may have committed, so reservations stay (an orphan only reads as 404).
+                foreach (var pending in items.Where(p => p.Code.Length > 0)) await RegistrationCodes.ReleaseAsync(storage, pending.Code);
+            }
+            else
+            {
+                logger.LogError(ex, "Seat allocation for {EventId} failed", eventId);
+            }
+
             foreach (var pending in items) pending.Result.TrySetException(ex);
         }
     }
@@ -159,19 +188,20 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
             if (confirmed)
             {
                 ledger.Confirmed++;
-                allocation = new Allocation(RegistrationStatus.Confirmed, null);
+                allocation = new Allocation(pending.Code, RegistrationStatus.Confirmed, null);
             }
             else
             {
                 ledger.Waitlisted++;
                 waitlistNumber = ledger.NextWaitlistNumber++;
-                allocation = new Allocation(RegistrationStatus.Waitlisted, ledger.Waitlisted);
+                allocation = new Allocation(pending.Code, RegistrationStatus.Waitlisted, ledger.Waitlisted);
             }
 
             allocations.Add(allocation);
             if (request.Idempotency is { } idempotency)
             {
                 // First among the request's rows, so a replayed key is reported as such rather than as a duplicate email.
+                idempotency.Code = pending.Code;
                 idempotency.Status = allocation.Status.ToString();
                 idempotency.WaitlistPosition = allocation.WaitlistPosition;
                 idempotency.CreatedAt = now;
@@ -183,7 +213,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
             {
                 PartitionKey = eventId,
                 RowKey = pending.RegistrationKey,
-                Code = request.Code,
+                Code = pending.Code,
                 Name = a.Name,
                 Email = a.Email,
                 Organization = a.Organization,
@@ -197,7 +227,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 ManageTokenHash = request.ManageTokenHash,
             }));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
-                new EmailGuardRow { PartitionKey = eventId, RowKey = pending.EmailKey, Code = request.Code }));
+                new EmailGuardRow { PartitionKey = eventId, RowKey = pending.EmailKey, Code = pending.Code }));
         }
 
         actions.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag));

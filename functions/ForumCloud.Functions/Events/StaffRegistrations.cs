@@ -61,7 +61,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
                 continue; // changed meanwhile (perhaps checked in at another desk): look again
             }
 
-            await changes.PublishAfterCommitAsync(new RegistrationChange(RegistrationChangeKind.CheckedIn, row.PartitionKey, code));
+            await changes.PublishAfterCommitAsync(RegistrationChange.Of(row.PartitionKey, RegistrationChangeKind.CheckedIn, code));
             return new CheckInReceipt(code, row.Name, ForumTime.Local(row.CheckedInAt.Value), actor);
         }
     }

@@ -49,11 +49,8 @@ public sealed class WaitlistPromotion(StorageAccount storage, RegistrationChange
                 continue;
             }
 
-            foreach (var row in next)
-            {
-                promoted.Add(row.Code);
-                await changes.PublishAfterCommitAsync(new RegistrationChange(RegistrationChangeKind.Promoted, eventId, row.Code));
-            }
+            promoted.AddRange(next.Select(r => r.Code));
+            await changes.PublishAfterCommitAsync(new RegistrationChange(eventId, next.Select(r => new ChangedRegistration(RegistrationChangeKind.Promoted, r.Code)).ToList()));
         }
 
         throw new InvalidOperationException($"Could not promote from the waitlist of {eventId}: the ledger kept changing.");

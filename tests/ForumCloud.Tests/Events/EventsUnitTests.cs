@@ -15,6 +15,15 @@ public sealed class EventsUnitTests
         Assert.True(codes.Distinct().Count() > 1990);
     }
 
+    [Fact]
+    public void The_codes_of_one_batch_share_their_index_partition_and_differ()
+    {
+        var codes = RegistrationCodes.NewBatch(30);
+        Assert.Equal(30, codes.Distinct().Count());
+        Assert.Single(codes.Select(RegistrationCodes.PartitionOf).Distinct());
+        Assert.All(codes, c => Assert.Equal(c, RegistrationCodes.Require(c)));
+    }
+
     [Theory]
     [InlineData("abcdefgh", "ABCDEFGH")]
     [InlineData(" ABCDEFGH ", "ABCDEFGH")]
