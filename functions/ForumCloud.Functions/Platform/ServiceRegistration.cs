@@ -1,4 +1,6 @@
+using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Health;
+using ForumCloud.Functions.Partners;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +20,8 @@ public static class ServiceRegistration
         services.AddSingleton<StaffGate>();
 
         // Capabilities register themselves here, one line each.
-        Partners.PartnersRegistration.AddPartners(services);
+        services.AddEvents();
+        services.AddPartners();
         return services;
     }
 }

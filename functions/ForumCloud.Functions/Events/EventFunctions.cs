@@ -1,0 +1,91 @@
+using System.Globalization;
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>Events: the public list and detail; staff create and update.</summary>
+public sealed class EventFunctions(EventCatalog catalog, StaffGate staffGate, ILogger<EventFunctions> logger)
+{
+    [Function("ListEvents")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var (track, from, to) = EventFilters.Parse(request.Query["track"], request.Query["from"], request.Query["to"]);
+            var events = await catalog.ListPublishedAsync(track, from, to, cancellationToken);
+            return ApiResults.Ok(new Page<EventView>(events, null));
+        });
+
+    [Function("GetEvent")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events/{eventId}")] HttpRequest request,
+        string eventId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+            ApiResults.Ok(await catalog.GetPublicAsync(RouteIds.Require(RouteIds.EventSlug, eventId), cancellationToken)));
+
+    [Function("CreateEvent")]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/events")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
+            var view = await catalog.CreateAsync(forumEvent, actor.Name, cancellationToken);
+            return ApiResults.Created($"/api/events/{view.EventId}", view);
+        });
+
+    [Function("UpdateEvent")]
+    public Task<IActionResult> Update(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "staff/events/{eventId}")] HttpRequest request,
+        string eventId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var id = RouteIds.Require(RouteIds.EventSlug, eventId);
+            var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
+            return ApiResults.Ok(await catalog.UpdateAsync(id, forumEvent, actor.Name, cancellationToken));
+        });
+}
+
+/// <summary>The query string of GET /api/events: track (kebab-case), from and to (a date or an instant with offset).</summary>
+public static class EventFilters
+{
+    public static (EventTrack? Track, DateTimeOffset? From, DateTimeOffset? To) Parse(string? track, string? from, string? to)
+    {
+        var errors = new FieldErrors();
+        EventTrack? parsedTrack = null;
+        if (!string.IsNullOrEmpty(track))
+        {
+            var names = FieldErrors.EnumNames<EventTrack>().ToList();
+            var index = names.IndexOf(track);
+            if (index < 0) errors.Add("track", $"One of: {string.Join(", ", names)}.");
+            else parsedTrack = Enum.GetValues<EventTrack>()[index];
+        }
+
+        var fromValue = When(errors, "from", from, endOfDay: false);
+        var toValue = When(errors, "to", to, endOfDay: true);
+        errors.ThrowIfAny();
+        return (parsedTrack, fromValue, toValue);
+    }
+
+    private static DateTimeOffset? When(FieldErrors errors, string field, string? value, bool endOfDay)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            // A bare date is a day in Beijing.
+            var local = date.ToDateTime(endOfDay ? new TimeOnly(23, 59, 59) : TimeOnly.MinValue);
+            return new DateTimeOffset(local, ForumTime.Zone.GetUtcOffset(local));
+        }
+
+        return errors.Instant(field, value);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Runtime.Serialization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using ForumCloud.Functions.Platform;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>
+/// Row keys inside an event's partition (PartitionKey = eventId) of the forumevents table. Everything
+/// a seat allocation touches lives in this one partition so that it can be one entity-group transaction.
+/// </summary>
+public static class EventKeys
+{
+    public const string Event = "event";
+    public const string Ledger = "ledger";
+    public const string RegistrationPrefix = "reg-";
+    public const string EmailGuardPrefix = "email-";
+    public const string IdempotencyPrefix = "idem-";
+
+    public static string Registration(string code) => RegistrationPrefix + code;
+
+    /// <summary>The email never appears in a key: a hash scoped to the event, trimmed and lower-cased first.</summary>
+    public static string EmailGuard(string eventId, string email) => EmailGuardPrefix + Secrets.KeyFor(eventId, email);
+
+    public static string Idempotency(string eventId, string key) => IdempotencyPrefix + Secrets.Hash(eventId + "\u001f" + key);
+
+    /// <summary>Upper bound of a prefix range: the prefix's last character, incremented.</summary>
+    public static string After(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+}
+
+public sealed class EventRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = EventKeys.Event;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Title { get; set; } = "";
+    public string Track { get; set; } = "";
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public string Venue { get; set; } = "";
+    public string Languages { get; set; } = "[]";
+    public int Capacity { get; set; }
+    public DateTimeOffset RegistrationOpensAt { get; set; }
+    public DateTimeOffset RegistrationClosesAt { get; set; }
+    public string Status { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string UpdatedBy { get; set; } = "";
+
+    public static EventRow Of(ForumEvent e, DateTimeOffset now, string actor) => new()
+    {
+        PartitionKey = e.EventId,
+        Title = e.Title,
+        Track = e.Track.ToString(),
+        StartsAt = e.StartsAt,
+        EndsAt = e.EndsAt,
+        Venue = e.Venue,
+        Languages = JsonSerializer.Serialize(e.Languages),
+        Capacity = e.Capacity,
+        RegistrationOpensAt = e.RegistrationOpensAt,
+        RegistrationClosesAt = e.RegistrationClosesAt,
+        Status = e.Status.ToString(),
+        CreatedAt = now,
+        UpdatedAt = now,
+        UpdatedBy = actor,
+    };
+
+    public ForumEvent ToEvent() => new(
+        PartitionKey, Title, Enum.Parse<EventTrack>(Track), StartsAt, EndsAt, Venue,
+        JsonSerializer.Deserialize<string[]>(Languages) ?? [], Capacity, RegistrationOpensAt, RegistrationClosesAt, Enum.Parse<EventStatus>(Status));
+}
+
+/// <summary>
+/// The seat ledger: the one row every seat change rewrites, with its ETag as the guard. Capacity lives
+/// here (not only on the event row) so that a capacity change and a seat allocation conflict on it.
+/// </summary>
+public sealed class SeatLedgerRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = EventKeys.Ledger;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public int Capacity { get; set; }
+    public int Confirmed { get; set; }
+    public int Waitlisted { get; set; }
+
+    /// <summary>Monotonic: orders the waitlist (first come, first promoted).</summary>
+    public long NextWaitlistNumber { get; set; } = 1;
+
+    [IgnoreDataMember]
+    public SeatCounts Counts => new(Capacity, Confirmed, Waitlisted);
+}
+
+public sealed class RegistrationRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string Organization { get; set; } = "";
+    public string Country { get; set; } = "";
+    public string? Role { get; set; }
+    public string? PartnerId { get; set; }
+    public string Status { get; set; } = "";
+    public long WaitlistNumber { get; set; }
+    public DateTimeOffset RegisteredAt { get; set; }
+    public DateTimeOffset? ConfirmedAt { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public DateTimeOffset? CheckedInAt { get; set; }
+    public string? CheckedInBy { get; set; }
+    public string ManageTokenHash { get; set; } = "";
+
+    [IgnoreDataMember]
+    public RegistrationStatus StatusValue => Enum.Parse<RegistrationStatus>(Status);
+
+    public Registration ToRegistration() => new(Code, PartitionKey, Name, Email, Organization, Country, Role, PartnerId, StatusValue, WaitlistNumber,
+        RegisteredAt, ConfirmedAt, CancelledAt, CheckedInAt, CheckedInBy, ManageTokenHash);
+}
+
+/// <summary>One per (event, email): inserted in the allocation transaction, so a second registration of the email fails with 409.</summary>
+public sealed class EmailGuardRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Code { get; set; } = "";
+}
+
+/// <summary>
+/// The first answer to a request with an Idempotency-Key. The manage token is kept encrypted with a key
+/// derived from the Idempotency-Key itself, which the table never stores: only a client presenting the
+/// same key (and the same body) can get the token back.
+/// </summary>
+public sealed class IdempotencyRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Fingerprint { get; set; } = "";
+    public string Code { get; set; } = "";
+    public string Status { get; set; } = "";
+    public int? WaitlistPosition { get; set; }
+    public string SealedToken { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>registrationcodes: PartitionKey = the code's first two characters, RowKey = the code; GET /api/registrations/{code} finds the event's partition.</summary>
+public sealed class CodeIndexRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string EventId { get; set; } = "";
+    public DateTimeOffset ReservedAt { get; set; }
+}

@@ -1,0 +1,23 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ForumCloud.Functions.Events;
+
+public static class EventsRegistration
+{
+    /// <summary>Forum events and registrations. The seat allocator is a singleton: its per-event lanes batch within the process.</summary>
+    public static IServiceCollection AddEvents(this IServiceCollection services)
+    {
+        services.AddSingleton<RegistrationChanges>();
+        services.AddSingleton<EventCatalog>();
+        services.AddSingleton<SeatAllocator>();
+        services.AddSingleton<RegistrationDesk>();
+        services.AddSingleton<StaffRegistrations>();
+        services.AddSingleton<WaitlistPromotion>();
+        services.AddSingleton<RegistrationNotices>();
+        services.TryAddSingleton<INotificationSender, LoggingNotificationSender>();
+        services.AddSingleton<ISeedLoader, EventSeedLoader>();
+        return services;
+    }
+}

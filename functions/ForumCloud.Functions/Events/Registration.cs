@@ -1,0 +1,113 @@
+using ForumCloud.Functions.Platform;
+
+namespace ForumCloud.Functions.Events;
+
+public enum RegistrationStatus
+{
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+/// <summary>The body of POST /api/events/{eventId}/registrations.</summary>
+public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId);
+
+/// <summary>A validated registration request: trimmed values, upper-case country.</summary>
+public sealed record Attendee(string Name, string Email, string Organization, string Country, string? Role, string? PartnerId)
+{
+    public const int MaxIdempotencyKeyLength = 100;
+
+    public static Attendee From(RegistrationRequest body)
+    {
+        var errors = new FieldErrors();
+        var name = errors.Text("name", body.Name, 200);
+        var email = errors.Email("email", body.Email);
+        var organization = errors.Text("organization", body.Organization, 200);
+        var country = errors.Country("country", body.Country);
+        var role = errors.OptionalText("role", body.Role, 100);
+        var partnerId = errors.OptionalText("partnerId", body.PartnerId, 80);
+        if (partnerId is not null && partnerId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            errors.Add("partnerId", "Letters, digits, '-' and '_' only.");
+        }
+
+        errors.ThrowIfAny();
+        return new Attendee(name, email, organization, country, role, partnerId);
+    }
+
+    /// <summary>The Idempotency-Key header: 1-100 visible ASCII characters, or absent.</summary>
+    public static string? IdempotencyKey(string? header)
+    {
+        if (header is null) return null;
+        if (header.Length is 0 or > MaxIdempotencyKeyLength || header.Any(c => c is < '!' or > '~'))
+        {
+            throw ProblemException.Validation(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"1-{MaxIdempotencyKeyLength} visible ASCII characters."],
+            });
+        }
+
+        return header;
+    }
+
+    /// <summary>What identifies "the same request" for an idempotent retry (email compared as the guard compares it).</summary>
+    public string Fingerprint(string eventId) =>
+        Secrets.Hash(string.Join('\u001f', eventId, Name, Email.Trim().ToLowerInvariant(), Organization, Country, Role ?? "", PartnerId ?? ""));
+}
+
+/// <summary>A stored registration.</summary>
+public sealed record Registration(
+    string Code,
+    string EventId,
+    string Name,
+    string Email,
+    string Organization,
+    string Country,
+    string? Role,
+    string? PartnerId,
+    RegistrationStatus Status,
+    long WaitlistNumber,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? ConfirmedAt,
+    DateTimeOffset? CancelledAt,
+    DateTimeOffset? CheckedInAt,
+    string? CheckedInBy,
+    string ManageTokenHash);
+
+/// <summary>The 201 answer to a registration (and, unchanged, to its idempotent retries).</summary>
+public sealed record RegistrationReceipt(string Code, string ManageToken, RegistrationStatus Status, int? WaitlistPosition, string EventId);
+
+/// <summary>What the holder of the manage token sees.</summary>
+public sealed record RegistrationView(
+    string Code,
+    string EventId,
+    string EventTitle,
+    string Name,
+    string Email,
+    string Organization,
+    string Country,
+    string? Role,
+    string? PartnerId,
+    RegistrationStatus Status,
+    int? WaitlistPosition,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? ConfirmedAt,
+    DateTimeOffset? CancelledAt,
+    DateTimeOffset? CheckedInAt);
+
+/// <summary>One registration in the staff list (JSON and CSV).</summary>
+public sealed record RegistrationListItem(
+    string Code,
+    RegistrationStatus Status,
+    int? WaitlistPosition,
+    string Name,
+    string Email,
+    string Organization,
+    string Country,
+    string? Role,
+    string? PartnerId,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? CheckedInAt,
+    string? CheckedInBy);
+
+public sealed record CheckInReceipt(string Code, string Name, DateTimeOffset CheckedInAt, string CheckedInBy);

@@ -1,0 +1,141 @@
+using Azure;
+using Azure.Data.Tables;
+using ForumCloud.Functions.Platform;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>The public side of registrations: register (idempotently), view and cancel with the manage token.</summary>
+public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator allocator, EventCatalog catalog, RegistrationChanges changes, TimeProvider time)
+{
+    private TableClient Table => storage.Table(TableNames.ForumEvents);
+
+    public sealed record Outcome(RegistrationReceipt Receipt, bool Replayed);
+
+    public async Task<Outcome> RegisterAsync(string eventId, RegistrationRequest body, string? idempotencyKeyHeader, CancellationToken cancellationToken)
+    {
+        var attendee = Attendee.From(body);
+        var key = Attendee.IdempotencyKey(idempotencyKeyHeader);
+        var fingerprint = attendee.Fingerprint(eventId);
+
+        // A retry is answered before anything else, even when the window has closed since the first try.
+        if (key is not null && await ReplayAsync(eventId, key, fingerprint, cancellationToken) is { } earlier) return new Outcome(earlier, true);
+
+        var token = Secrets.NewToken();
+        var idempotency = key is null ? null : new IdempotencyRow
+        {
+            PartitionKey = eventId,
+            RowKey = EventKeys.Idempotency(eventId, key),
+            Fingerprint = fingerprint,
+            SealedToken = TokenSeal.Seal(token, eventId, key),
+        };
+
+        // The lane checks the event (404/409 before anything is stored), reserves the code, commits the seat
+        // and enqueues the change.
+        Allocation allocation;
+        try
+        {
+            allocation = await allocator.AllocateAsync(new SeatRequest(eventId, attendee, Secrets.Hash(token), idempotency));
+        }
+        catch (Exception ex) when (ex is ProblemException or IdempotencyKeyTakenException)
+        {
+            var raced = ex is IdempotencyKeyTakenException || (key is not null && ex is ProblemException { Status: 409 });
+            if (raced && await ReplayAsync(eventId, key!, fingerprint, cancellationToken) is { } first) return new Outcome(first, true);
+            if (ex is IdempotencyKeyTakenException) throw ProblemException.Conflict("Request in progress.", "A request with this Idempotency-Key is being processed; retry shortly.");
+            throw;
+        }
+
+        return new Outcome(new RegistrationReceipt(allocation.Code, token, allocation.Status, allocation.WaitlistPosition, eventId), false);
+    }
+
+    public async Task<RegistrationView> GetAsync(string code, string? manageToken, CancellationToken cancellationToken)
+    {
+        var row = await FindWithTokenAsync(code, manageToken, cancellationToken);
+        var eventRow = await catalog.ReadEventAsync(row.PartitionKey, cancellationToken);
+        var position = row.StatusValue == RegistrationStatus.Waitlisted ? await WaitlistPositionAsync(row, cancellationToken) : (int?)null;
+        return new RegistrationView(row.Code, row.PartitionKey, eventRow?.Title ?? "", row.Name, row.Email, row.Organization, row.Country, row.Role, row.PartnerId,
+            row.StatusValue, position, row.RegisteredAt, row.ConfirmedAt, row.CancelledAt, row.CheckedInAt);
+    }
+
+    /// <summary>
+    /// Cancels: the registration, the ledger and the email guard change in one ETag-guarded transaction (the
+    /// email may register again). A freed seat goes to the waitlist through the queue. Cancelling twice is fine.
+    /// </summary>
+    public async Task CancelAsync(string code, string? manageToken, CancellationToken cancellationToken)
+    {
+        var row = await FindWithTokenAsync(code, manageToken, cancellationToken);
+        var eventId = row.PartitionKey;
+        for (var attempt = 0; ; attempt++)
+        {
+            if (row.StatusValue == RegistrationStatus.Cancelled) return;
+
+            var ledger = (await Table.GetEntityAsync<SeatLedgerRow>(eventId, EventKeys.Ledger, cancellationToken: cancellationToken)).Value;
+            var wasConfirmed = row.StatusValue == RegistrationStatus.Confirmed;
+            if (wasConfirmed) ledger.Confirmed--;
+            else ledger.Waitlisted--;
+            row.Status = nameof(RegistrationStatus.Cancelled);
+            row.CancelledAt = time.GetUtcNow();
+            try
+            {
+                await Table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag),
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new EmailGuardRow { PartitionKey = eventId, RowKey = EventKeys.EmailGuard(eventId, row.Email) }, ETag.All),
+                ], cancellationToken);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 100)
+            {
+                await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 2), cancellationToken);
+                row = (await Table.GetEntityAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken)).Value;
+                continue;
+            }
+
+            await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.Cancelled, code));
+            return;
+        }
+    }
+
+    /// <summary>The registration, if the code exists AND the token opens it; otherwise the same 404 either way.</summary>
+    private async Task<RegistrationRow> FindWithTokenAsync(string code, string? manageToken, CancellationToken cancellationToken)
+    {
+        var notFound = ProblemException.NotFound("No registration has that code, or the manage token does not match.");
+        if (string.IsNullOrEmpty(manageToken)) throw notFound;
+        var row = await FindAsync(storage, code, cancellationToken) ?? throw notFound;
+        return Secrets.Matches(manageToken, row.ManageTokenHash) ? row : throw notFound;
+    }
+
+    public static async Task<RegistrationRow?> FindAsync(StorageAccount storage, string code, CancellationToken cancellationToken)
+    {
+        var eventId = await RegistrationCodes.EventOfAsync(storage, code, cancellationToken);
+        if (eventId is null) return null;
+        var row = await storage.Table(TableNames.ForumEvents).GetEntityIfExistsAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>1 + the waitlisted registrations that came earlier.</summary>
+    private async Task<int> WaitlistPositionAsync(RegistrationRow row, CancellationToken cancellationToken)
+    {
+        var ahead = 0;
+        var filter = WaitlistFilter(row.PartitionKey) + " and " + TableClient.CreateQueryFilter($"WaitlistNumber lt {row.WaitlistNumber}");
+        await foreach (var _ in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)) ahead++;
+        return ahead + 1;
+    }
+
+    public static string WaitlistFilter(string eventId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Waitlisted)}");
+
+    /// <summary>The first answer to an earlier request with this key; 422 when the key came with another body.</summary>
+    private async Task<RegistrationReceipt?> ReplayAsync(string eventId, string key, string fingerprint, CancellationToken cancellationToken)
+    {
+        var stored = await Table.GetEntityIfExistsAsync<IdempotencyRow>(eventId, EventKeys.Idempotency(eventId, key), cancellationToken: cancellationToken);
+        if (!stored.HasValue) return null;
+        var record = stored.Value!;
+        var token = record.Fingerprint == fingerprint ? TokenSeal.Open(record.SealedToken, eventId, key) : null;
+        if (token is null)
+        {
+            throw new ProblemException(422, "Idempotency-Key reused.", "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
+        }
+
+        return new RegistrationReceipt(record.Code, token, Enum.Parse<RegistrationStatus>(record.Status), record.WaitlistPosition, eventId);
+    }
+}

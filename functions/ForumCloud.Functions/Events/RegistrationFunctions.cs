@@ -1,0 +1,49 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>Registrations, public side: register, view and cancel with the manage token.</summary>
+public sealed class RegistrationFunctions(RegistrationDesk desk, ILogger<RegistrationFunctions> logger)
+{
+    public const string ManageTokenHeader = "X-Manage-Token";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    [Function("Register")]
+    public Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/{eventId}/registrations")] HttpRequest request,
+        string eventId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(RouteIds.EventSlug, eventId);
+            var body = await RequestBody.ReadJsonAsync<RegistrationRequest>(request, cancellationToken);
+            var key = request.Headers.TryGetValue(IdempotencyKeyHeader, out var values) ? values.ToString() : null;
+            var outcome = await desk.RegisterAsync(id, body, key, cancellationToken);
+            var result = (JsonBodyResult)ApiResults.Created($"/api/registrations/{outcome.Receipt.Code}", outcome.Receipt);
+            if (outcome.Replayed) result.Headers["Idempotent-Replayed"] = "true";
+            return result;
+        });
+
+    [Function("GetRegistration")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registrations/{code}")] HttpRequest request,
+        string code,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+            ApiResults.Ok(await desk.GetAsync(RegistrationCodes.Require(code), request.Headers[ManageTokenHeader].ToString(), cancellationToken)));
+
+    [Function("CancelRegistration")]
+    public Task<IActionResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "registrations/{code}")] HttpRequest request,
+        string code,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            await desk.CancelAsync(RegistrationCodes.Require(code), request.Headers[ManageTokenHeader].ToString(), cancellationToken);
+            return ApiResults.NoContent();
+        });
+}

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Azure.Data.Tables;
+using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>A registration waiting for a seat, its token already hashed.</summary>
+public sealed record SeatRequest(string EventId, Attendee Attendee, string ManageTokenHash, IdempotencyRow? Idempotency);
+
+public sealed record Allocation(string Code, RegistrationStatus Status, int? WaitlistPosition);
+
+/// <summary>The Idempotency-Key was stored by another request first: answer with that request's result.</summary>
+public sealed class IdempotencyKeyTakenException() : Exception("The Idempotency-Key was used by an earlier request.");
+
+/// <summary>
+/// Allocates seats. Correctness comes from storage: the seat ledger, the registrations, their email guards
+/// and idempotency records are written in ONE entity-group transaction guarded by the ledger's ETag; a
+/// stale ETag (412, another process allocated first) means re-read and retry. Throughput comes from
+/// serialising per event inside the process: one lane per event takes every waiting registration (up to
+/// <see cref="MaxBatch"/>), checks the event once, reserves their codes in one transaction, commits their
+/// seats in one transaction and announces them in one queue message, instead of hundreds of requests
+/// racing for one ETag.
+/// </summary>
+public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, RegistrationChanges changes, TimeProvider time, ILogger<SeatAllocator> logger)
+{
+    /// <summary>1 ledger + 3 rows per registration stays within the 100-operation transaction limit.</summary>
+    public const int MaxBatch = 30;
+
+    public const int MaxOperations = 100;
+
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+
+    public Task<Allocation> AllocateAsync(SeatRequest request) =>
+        _lanes.GetOrAdd(request.EventId, id => new Lane(id, this)).Enqueue(request);
+
+    private sealed class Pending(SeatRequest request)
+    {
+        public SeatRequest Request { get; } = request;
+
+        public TaskCompletionSource<Allocation> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Set by the lane once the code is reserved.</summary>
+        public string Code { get; set; } = "";
+
+        public string RegistrationKey => EventKeys.Registration(Code);
+
+        public string EmailKey => EventKeys.EmailGuard(Request.EventId, Request.Attendee.Email);
+
+        public string? IdempotencyKey => Request.Idempotency?.RowKey;
+    }
+
+    private sealed class Lane
+    {
+        private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly string _eventId;
+        private readonly SeatAllocator _allocator;
+
+        public Lane(string eventId, SeatAllocator allocator)
+        {
+            _eventId = eventId;
+            _allocator = allocator;
+            _ = Task.Run(RunAsync);
+        }
+
+        public Task<Allocation> Enqueue(SeatRequest request)
+        {
+            var pending = new Pending(request);
+            if (!_waiting.Writer.TryWrite(pending)) throw new InvalidOperationException("The seat lane is closed.");
+            return pending.Result.Task;
+        }
+
+        private async Task RunAsync()
+        {
+            var carried = new List<Pending>();
+            while (carried.Count > 0 || await _waiting.Reader.WaitToReadAsync())
+            {
+                // Two requests for the same email or Idempotency-Key may not share a transaction (it would
+                // fail as a whole); the later one waits for the next batch, where it meets the first's rows.
+                var batch = new List<Pending>();
+                var next = new List<Pending>();
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                void Consider(Pending p)
+                {
+                    if (batch.Count >= MaxBatch || keys.Contains(p.EmailKey) || (p.IdempotencyKey is { } k && keys.Contains(k)))
+                    {
+                        next.Add(p);
+                        return;
+                    }
+
+                    batch.Add(p);
+                    keys.Add(p.EmailKey);
+                    if (p.IdempotencyKey is { } key) keys.Add(key);
+                }
+
+                carried.ForEach(Consider);
+                while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var waiting)) Consider(waiting);
+                carried = next;
+                await _allocator.CommitAsync(_eventId, batch);
+            }
+        }
+    }
+
+    /// <summary>Commits a batch; completes every pending request with its allocation or its problem. Never throws.</summary>
+    private async Task CommitAsync(string eventId, List<Pending> batch)
+    {
+        var table = storage.Table(TableNames.ForumEvents);
+        var items = batch.ToList();
+        try
+        {
+            // The event is checked before anything is written: a refused batch stores nothing.
+            var (eventRow, ledger) = await catalog.ReadAsync(eventId, CancellationToken.None);
+            RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
+            var codes = await RegistrationCodes.ReserveAsync(storage, eventId, items.Count, time.GetUtcNow(), CancellationToken.None);
+            for (var i = 0; i < items.Count; i++) items[i].Code = codes[i];
+
+            for (var attempt = 0; items.Count > 0; attempt++)
+            {
+                if (attempt >= 200) throw ProblemException.Unavailable("Seats are in heavy demand; try again shortly.");
+                if (attempt > 0)
+                {
+                    (eventRow, ledger) = await catalog.ReadAsync(eventId, CancellationToken.None);
+                    RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
+                }
+
+                var (actions, allocations) = Plan(eventId, ledger!, items, time.GetUtcNow());
+                try
+                {
+                    await table.SubmitTransactionAsync(actions, CancellationToken.None);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 412)
+                {
+                    // Another process (or a cancel, promotion or capacity change) moved the ledger: re-read.
+                    await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 2));
+                    continue;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 409)
+                {
+                    var culprit = await FindConflictAsync(table, actions, items, ex.FailedTransactionActionIndex);
+                    if (culprit is null)
+                    {
+                        logger.LogWarning("A seat transaction for {EventId} conflicted on an unknown row; retrying", eventId);
+                        continue;
+                    }
+
+                    items.Remove(culprit.Value.Pending);
+                    await RegistrationCodes.ReleaseAsync(storage, culprit.Value.Pending.Code);
+                    culprit.Value.Pending.Result.TrySetException(culprit.Value.Error);
+                    continue;
+                }
+
+                for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]);
+                await changes.PublishAfterCommitAsync(new RegistrationChange(eventId, items.Select((p, i) => new ChangedRegistration(
+                    allocations[i].Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
+                    p.Code, allocations[i].WaitlistPosition)).ToList()));
+                return;
+            }
+        }
+        catch (Exception ex)
+        {
+            if (ex is ProblemException)
+            {
+                // Refused for certain, nothing of theirs committed: free the reserved codes. After any other failure
+                // the transaction may have committed, so reservations stay (an orphan only reads as 404).
+                foreach (var pending in items.Where(p => p.Code.Length > 0)) await RegistrationCodes.ReleaseAsync(storage, pending.Code);
+            }
+            else
+            {
+                logger.LogError(ex, "Seat allocation for {EventId} failed", eventId);
+            }
+
+            foreach (var pending in items) pending.Result.TrySetException(ex);
+        }
+    }
+
+    /// <summary>In arrival order: a seat while seats are left, else the next waitlist place.</summary>
+    private static (List<TableTransactionAction> Actions, List<Allocation> Allocations) Plan(string eventId, SeatLedgerRow ledger, List<Pending> items, DateTimeOffset now)
+    {
+        var actions = new List<TableTransactionAction>();
+        var allocations = new List<Allocation>();
+        foreach (var pending in items)
+        {
+            var request = pending.Request;
+            var confirmed = ledger.Confirmed < ledger.Capacity;
+            Allocation allocation;
+            long waitlistNumber = 0;
+            if (confirmed)
+            {
+                ledger.Confirmed++;
+                allocation = new Allocation(pending.Code, RegistrationStatus.Confirmed, null);
+            }
+            else
+            {
+                ledger.Waitlisted++;
+                waitlistNumber = ledger.NextWaitlistNumber++;
+                allocation = new Allocation(pending.Code, RegistrationStatus.Waitlisted, ledger.Waitlisted);
+            }
+
+            allocations.Add(allocation);
+            if (request.Idempotency is { } idempotency)
+            {
+                // First among the request's rows, so a replayed key is reported as such rather than as a duplicate email.
+                idempotency.Code = pending.Code;
+                idempotency.Status = allocation.Status.ToString();
+                idempotency.WaitlistPosition = allocation.WaitlistPosition;
+                idempotency.CreatedAt = now;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, idempotency));
+            }
+
+            var a = request.Attendee;
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new RegistrationRow
+            {
+                PartitionKey = eventId,
+                RowKey = pending.RegistrationKey,
+                Code = pending.Code,
+                Name = a.Name,
+                Email = a.Email,
+                Organization = a.Organization,
+                Country = a.Country,
+                Role = a.Role,
+                PartnerId = a.PartnerId,
+                Status = allocation.Status.ToString(),
+                WaitlistNumber = waitlistNumber,
+                RegisteredAt = now,
+                ConfirmedAt = confirmed ? now : null,
+                ManageTokenHash = request.ManageTokenHash,
+            }));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                new EmailGuardRow { PartitionKey = eventId, RowKey = pending.EmailKey, Code = pending.Code }));
+        }
+
+        actions.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag));
+        if (actions.Count > MaxOperations) throw new InvalidOperationException($"A seat transaction of {actions.Count} operations exceeds {MaxOperations}.");
+        return (actions, allocations);
+    }
+
+    /// <summary>Which request's row already exists: from the failed action's index, else by looking.</summary>
+    private static async Task<(Pending Pending, Exception Error)?> FindConflictAsync(TableClient table, List<TableTransactionAction> actions, List<Pending> items, int? failedIndex)
+    {
+        if (failedIndex is int index && index > 0 && index < actions.Count)
+        {
+            var rowKey = actions[index].Entity.RowKey;
+            var owner = items.FirstOrDefault(p => p.EmailKey == rowKey || p.IdempotencyKey == rowKey || p.RegistrationKey == rowKey);
+            if (owner is not null) return (owner, ErrorFor(owner, rowKey));
+        }
+
+        foreach (var pending in items)
+        {
+            foreach (var rowKey in new[] { pending.IdempotencyKey, pending.EmailKey, pending.RegistrationKey })
+            {
+                if (rowKey is null) continue;
+                var existing = await table.GetEntityIfExistsAsync<TableEntity>(pending.Request.EventId, rowKey, select: ["RowKey"]);
+                if (existing.HasValue) return (pending, ErrorFor(pending, rowKey));
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception ErrorFor(Pending pending, string rowKey) =>
+        rowKey == pending.IdempotencyKey ? new IdempotencyKeyTakenException()
+        : rowKey == pending.EmailKey ? DuplicateEmail()
+        : ProblemException.Unavailable("A registration code collided; try again.");
+
+    public static ProblemException DuplicateEmail() =>
+        ProblemException.Conflict("Already registered.", "This email address is already registered for this event.");
+}

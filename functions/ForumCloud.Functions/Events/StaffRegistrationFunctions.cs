@@ -1,0 +1,67 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>Registrations, staff side: the list (JSON or CSV) and check-in.</summary>
+public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGate staffGate, ILogger<StaffRegistrationFunctions> logger)
+{
+    [Function("ListRegistrations")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/events/{eventId}/registrations")] HttpRequest request,
+        string eventId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var id = RouteIds.Require(RouteIds.EventSlug, eventId);
+            if (WantsCsv(request))
+            {
+                var csv = RegistrationCsv.Write(await staff.ListAllAsync(id, cancellationToken));
+                return new CsvFileResult(csv, $"{id}-registrations.csv");
+            }
+
+            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+            return ApiResults.Ok(await staff.ListPageAsync(id, request.Query["continuation"], pageSize, cancellationToken));
+        });
+
+    [Function("CheckIn")]
+    public Task<IActionResult> CheckIn(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/registrations/{code}/check-in")] HttpRequest request,
+        string code,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            return ApiResults.Ok(await staff.CheckInAsync(RegistrationCodes.Require(code), actor.Name, cancellationToken));
+        });
+
+    /// <summary>CSV when the client prefers text/csv to JSON (a spreadsheet download or `curl -H 'Accept: text/csv'`).</summary>
+    private static bool WantsCsv(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept.Select(v => v ?? "").ToArray(), out var accepted)) return false;
+        var csv = accepted.Where(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var json = accepted.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        return csv > 0 && csv > json;
+    }
+}
+
+/// <summary>A CSV download: bytes as given (with their BOM), as an attachment.</summary>
+public sealed class CsvFileResult(byte[] content, string fileName) : IActionResult
+{
+    public byte[] Content => content;
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/csv; charset=utf-8; header=present";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+        response.ContentLength = content.Length;
+        await response.Body.WriteAsync(content, context.HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,97 @@
+using Azure.Data.Tables;
+using ForumCloud.Functions.Platform;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>Staff work on registrations: the list (JSON pages or the whole list for CSV) and check-in.</summary>
+public sealed class StaffRegistrations(StorageAccount storage, EventCatalog catalog, RegistrationChanges changes, TimeProvider time)
+{
+    private TableClient Table => storage.Table(TableNames.ForumEvents);
+
+    public async Task<Page<RegistrationListItem>> ListPageAsync(string eventId, string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        await RequireEventAsync(eventId, cancellationToken);
+        var fingerprint = "events/registrations/" + eventId;
+        var page = await Table.QueryAsync<RegistrationRow>(RegistrationsFilter(eventId), maxPerPage: pageSize, cancellationToken: cancellationToken)
+            .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize)
+            .FirstAsync(cancellationToken);
+        var positions = await WaitlistPositionsAsync(eventId, cancellationToken);
+        return new Page<RegistrationListItem>(page.Values.Select(r => ItemOf(r, positions)).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+    }
+
+    /// <summary>Every registration: confirmed first, then the waitlist in order, then cancelled; each by time.</summary>
+    public async Task<IReadOnlyList<RegistrationListItem>> ListAllAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await RequireEventAsync(eventId, cancellationToken);
+        var rows = new List<RegistrationRow>();
+        await foreach (var row in Table.QueryAsync<RegistrationRow>(RegistrationsFilter(eventId), cancellationToken: cancellationToken)) rows.Add(row);
+        var positions = WaitlistPositions(rows);
+        return rows
+            .OrderBy(r => r.StatusValue).ThenBy(r => r.WaitlistNumber).ThenBy(r => r.RegisteredAt).ThenBy(r => r.Code, StringComparer.Ordinal)
+            .Select(r => ItemOf(r, positions))
+            .ToList();
+    }
+
+    /// <summary>Checks a confirmed attendee in once; a second check-in is a 409 that says when the first was.</summary>
+    public async Task<CheckInReceipt> CheckInAsync(string code, string actor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await RegistrationDesk.FindAsync(storage, code, cancellationToken) ?? throw ProblemException.NotFound("No registration has that code.");
+            if (row.CheckedInAt is { } at)
+            {
+                var local = ForumTime.Local(at);
+                throw ProblemException.Conflict("Already checked in.", $"This registration was checked in at {local:yyyy-MM-dd'T'HH:mm:sszzz} by {row.CheckedInBy}.",
+                    new Dictionary<string, object?> { ["checkedInAt"] = local, ["checkedInBy"] = row.CheckedInBy });
+            }
+
+            if (row.StatusValue != RegistrationStatus.Confirmed)
+            {
+                throw ProblemException.Conflict("Not a confirmed registration.", $"This registration is {row.Status.ToLowerInvariant()}; only confirmed attendees are checked in.");
+            }
+
+            row.CheckedInAt = time.GetUtcNow();
+            row.CheckedInBy = actor;
+            try
+            {
+                await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 412 && attempt < 20)
+            {
+                continue; // changed meanwhile (perhaps checked in at another desk): look again
+            }
+
+            await changes.PublishAfterCommitAsync(RegistrationChange.Of(row.PartitionKey, RegistrationChangeKind.CheckedIn, code));
+            return new CheckInReceipt(code, row.Name, ForumTime.Local(row.CheckedInAt.Value), actor);
+        }
+    }
+
+    private async Task RequireEventAsync(string eventId, CancellationToken cancellationToken)
+    {
+        if (await catalog.ReadEventAsync(eventId, cancellationToken) is null) throw ProblemException.NotFound("No event has that id.");
+    }
+
+    private static string RegistrationsFilter(string eventId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)}");
+
+    private async Task<Dictionary<string, int>> WaitlistPositionsAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var rows = new List<RegistrationRow>();
+        await foreach (var row in Table.QueryAsync<RegistrationRow>(RegistrationDesk.WaitlistFilter(eventId), select: ["Code", "Status", "WaitlistNumber"], cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return WaitlistPositions(rows);
+    }
+
+    private static Dictionary<string, int> WaitlistPositions(IEnumerable<RegistrationRow> rows) =>
+        rows.Where(r => r.Status == nameof(RegistrationStatus.Waitlisted))
+            .OrderBy(r => r.WaitlistNumber)
+            .Select((r, i) => (r.Code, Position: i + 1))
+            .ToDictionary(p => p.Code, p => p.Position, StringComparer.Ordinal);
+
+    private static RegistrationListItem ItemOf(RegistrationRow r, Dictionary<string, int> positions) => new(
+        r.Code, r.StatusValue, positions.TryGetValue(r.Code, out var p) ? p : null, r.Name, r.Email, r.Organization, r.Country, r.Role, r.PartnerId,
+        ForumTime.Local(r.RegisteredAt), r.CheckedInAt is { } c ? ForumTime.Local(c) : null, r.CheckedInBy);
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ForumCloud.Tests.Infrastructure;
+
+namespace ForumCloud.Tests.Events;
+
+/// <summary>Test helpers for the events API: events with a window around now, registrations, reads.</summary>
+public static class EventsApi
+{
+    public static string Iso(DateTimeOffset value) => value.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
+
+    public static Dictionary<string, object?> EventBody(string eventId, int capacity = 10, string status = "published", TimeSpan? opensIn = null, TimeSpan? closesIn = null, string track = "parallel-forum")
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Dictionary<string, object?>
+        {
+            ["eventId"] = eventId,
+            ["title"] = "Test forum " + eventId,
+            ["track"] = track,
+            ["startsAt"] = Iso(now.AddDays(30)),
+            ["endsAt"] = Iso(now.AddDays(30).AddHours(4)),
+            ["venue"] = "Zhongguancun International Innovation Center",
+            ["languages"] = new[] { "zh", "en" },
+            ["capacity"] = capacity,
+            ["registrationOpensAt"] = Iso(now + (opensIn ?? TimeSpan.FromDays(-1))),
+            ["registrationClosesAt"] = Iso(now + (closesIn ?? TimeSpan.FromDays(20))),
+            ["status"] = status,
+        };
+    }
+
+    public static async Task<string> CreateEventAsync(HttpClient http, int capacity = 10, string status = "published", TimeSpan? opensIn = null, TimeSpan? closesIn = null, string? eventId = null)
+    {
+        eventId ??= Unique.Slug("ev");
+        var response = await http.PostAsJsonAsync("api/staff/events", EventBody(eventId, capacity, status, opensIn, closesIn));
+        await Problems.JsonAsync(response, HttpStatusCode.Created);
+        return eventId;
+    }
+
+    public static object Attendee(string email, string name = "Ada Lovelace", string country = "GB") =>
+        new { name, email, organization = "Analytical Engines Ltd", country };
+
+    public static Task<HttpResponseMessage> PostRegistrationAsync(HttpClient http, string eventId, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/events/{eventId}/registrations") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        return http.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> RegisterAsync(HttpClient http, string eventId, string? email = null, string? name = null)
+    {
+        var response = await PostRegistrationAsync(http, eventId, Attendee(email ?? $"{Guid.NewGuid():N}@example.org", name ?? "Ada Lovelace"));
+        return await Problems.JsonAsync(response, HttpStatusCode.Created);
+    }
+
+    public static Task<HttpResponseMessage> GetRegistrationAsync(HttpClient http, string code, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"api/registrations/{code}");
+        if (token is not null) request.Headers.Add("X-Manage-Token", token);
+        return http.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> CancelAsync(HttpClient http, string code, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"api/registrations/{code}");
+        if (token is not null) request.Headers.Add("X-Manage-Token", token);
+        return http.SendAsync(request);
+    }
+
+    public static async Task<string> StatusOfAsync(HttpClient http, JsonElement receipt)
+    {
+        var response = await GetRegistrationAsync(http, receipt.GetProperty("code").GetString()!, receipt.GetProperty("manageToken").GetString());
+        return (await Problems.JsonAsync(response, HttpStatusCode.OK)).GetProperty("status").GetString()!;
+    }
+
+    public static async Task<JsonElement> EventAsync(HttpClient http, string eventId) =>
+        await Problems.JsonAsync(await http.GetAsync($"api/events/{eventId}"), HttpStatusCode.OK);
+
+    public static async Task<List<JsonElement>> StaffListAsync(HttpClient http, string eventId)
+    {
+        var items = new List<JsonElement>();
+        string? continuation = null;
+        do
+        {
+            var url = $"api/staff/events/{eventId}/registrations?pageSize=100" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation));
+            var page = await Problems.JsonAsync(await http.GetAsync(url), HttpStatusCode.OK);
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            continuation = page.GetProperty("continuation").ValueKind == JsonValueKind.String ? page.GetProperty("continuation").GetString() : null;
+        }
+        while (continuation is not null);
+        return items;
+    }
+}

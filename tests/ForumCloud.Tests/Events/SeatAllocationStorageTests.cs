@@ -1,0 +1,118 @@
+using Azure.Data.Tables;
+using ForumCloud.Functions.Events;
+using ForumCloud.Functions.Platform;
+using ForumCloud.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace ForumCloud.Tests.Events;
+
+/// <summary>The seat ledger, registrations and guards against Azurite, below HTTP.</summary>
+public sealed class SeatAllocationStorageTests
+{
+    private sealed record Services(StorageAccount Storage, EventCatalog Catalog, SeatAllocator Allocator, RegistrationChanges Changes);
+
+    private static async Task<Services> NewServicesAsync()
+    {
+        var storage = await SharedAzurite.StorageAsync();
+        var changes = new RegistrationChanges(storage, NullLogger<RegistrationChanges>.Instance);
+        var catalog = new EventCatalog(storage, changes, TimeProvider.System);
+        return new Services(storage, catalog, new SeatAllocator(storage, catalog, changes, TimeProvider.System, NullLogger<SeatAllocator>.Instance), changes);
+    }
+
+    private static ForumEvent NewEvent(int capacity) => ForumEvent.From(new EventRequest(Unique.Slug("alloc"), "Allocation test", EventTrack.SideEvent,
+        EventsApi.Iso(DateTimeOffset.UtcNow.AddDays(10)), EventsApi.Iso(DateTimeOffset.UtcNow.AddDays(10).AddHours(2)), "Hall", ["en"], capacity,
+        EventsApi.Iso(DateTimeOffset.UtcNow.AddDays(-1)), EventsApi.Iso(DateTimeOffset.UtcNow.AddDays(5)), EventStatus.Published));
+
+    private static SeatRequest Request(string eventId, int i, string? email = null) =>
+        new(eventId, new Attendee($"Person {i}", email ?? $"p{i}-{Guid.NewGuid():N}@example.org", "Org", "DE", null, null), Secrets.Hash("t" + i), null);
+
+    [Fact]
+    public async Task Two_allocators_like_two_processes_never_oversell_and_number_the_waitlist_once_each()
+    {
+        var a = await NewServicesAsync();
+        var b = await NewServicesAsync(); // a second allocator: its own lanes, as in a second process
+        var forumEvent = NewEvent(capacity: 12);
+        await a.Catalog.CreateAsync(forumEvent, "test", CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 80).Select(i => (i % 2 == 0 ? a : b).Allocator.AllocateAsync(Request(forumEvent.EventId, i))));
+
+        Assert.Equal(12, results.Count(r => r.Status == RegistrationStatus.Confirmed));
+        Assert.Equal(Enumerable.Range(1, 68), results.Where(r => r.Status == RegistrationStatus.Waitlisted).Select(r => r.WaitlistPosition!.Value).Order());
+        var (_, ledger) = await a.Catalog.ReadAsync(forumEvent.EventId, CancellationToken.None);
+        Assert.Equal((12, 12, 68), (ledger!.Capacity, ledger.Confirmed, ledger.Waitlisted));
+
+        var stored = a.Storage.Table(TableNames.ForumEvents).QueryAsync<RegistrationRow>(TableClient.CreateQueryFilter($"PartitionKey eq {forumEvent.EventId} and RowKey ge 'reg-' and RowKey lt 'reg.'"));
+        var rows = new List<RegistrationRow>();
+        await foreach (var row in stored) rows.Add(row);
+        Assert.Equal(80, rows.Count);
+        Assert.Equal(12, rows.Count(r => r.Status == "Confirmed"));
+        Assert.All(rows, r => Assert.DoesNotContain("@", r.RowKey));
+
+        // Every code is indexed, and points at this event.
+        foreach (var row in rows) Assert.Equal(forumEvent.EventId, await RegistrationCodes.EventOfAsync(a.Storage, row.Code, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_same_email_twice_in_one_burst_gets_one_seat_and_one_409()
+    {
+        var s = await NewServicesAsync();
+        var forumEvent = NewEvent(capacity: 5);
+        await s.Catalog.CreateAsync(forumEvent, "test", CancellationToken.None);
+
+        var tasks = new[] { Request(forumEvent.EventId, 1, "Same@Example.org"), Request(forumEvent.EventId, 2, " same@example.org "), Request(forumEvent.EventId, 3) }
+            .Select(r => s.Allocator.AllocateAsync(r)).ToList();
+        var outcomes = await Task.WhenAll(tasks.Select(async t =>
+        {
+            try
+            {
+                return (await t).Status.ToString();
+            }
+            catch (ProblemException p)
+            {
+                return p.Status.ToString();
+            }
+        }));
+
+        Assert.Equal(2, outcomes.Count(o => o == "Confirmed"));
+        Assert.Equal(1, outcomes.Count(o => o == "409"));
+        var (_, ledger) = await s.Catalog.ReadAsync(forumEvent.EventId, CancellationToken.None);
+        Assert.Equal(2, ledger!.Confirmed);
+    }
+
+    [Fact]
+    public async Task A_notice_is_written_to_the_outbox_and_sent_once_however_often_the_message_comes()
+    {
+        var s = await NewServicesAsync();
+        var forumEvent = NewEvent(capacity: 5);
+        await s.Catalog.CreateAsync(forumEvent, "test", CancellationToken.None);
+        var allocation = await s.Allocator.AllocateAsync(Request(forumEvent.EventId, 1, "ada@example.org"));
+
+        var sender = new Mock<INotificationSender>();
+        var notices = new RegistrationNotices(s.Storage, new WaitlistPromotion(s.Storage, s.Changes, TimeProvider.System), sender.Object, TimeProvider.System, NullLogger<RegistrationNotices>.Instance);
+        // A kind the allocation itself did not announce, so the test run's runner (which drains the real queue) stays out of it.
+        var change = RegistrationChange.Of(forumEvent.EventId, RegistrationChangeKind.CheckedIn, allocation.Code);
+        await notices.HandleAsync(change, CancellationToken.None);
+        await notices.HandleAsync(change, CancellationToken.None);
+
+        sender.Verify(x => x.SendAsync(It.Is<Notice>(n => n.Recipient == "ada@example.org" && n.Subject.StartsWith("Welcome") && n.Text.Contains(allocation.Code)), It.IsAny<CancellationToken>()), Times.Once);
+        var row = (await s.Storage.Table(TableNames.Notifications).GetEntityAsync<NoticeRow>(NoticeRow.PartitionFor(forumEvent.EventId), NoticeRow.RowFor(allocation.Code, RegistrationChangeKind.CheckedIn))).Value;
+        Assert.NotNull(row.SentAt);
+        Assert.Equal("ada@example.org", row.Recipient);
+        Assert.Contains("Allocation test", row.Subject);
+    }
+
+    [Fact]
+    public async Task A_capacity_cut_below_the_confirmed_count_is_refused()
+    {
+        var s = await NewServicesAsync();
+        var forumEvent = NewEvent(capacity: 3);
+        await s.Catalog.CreateAsync(forumEvent, "test", CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => s.Allocator.AllocateAsync(Request(forumEvent.EventId, i))));
+
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => s.Catalog.UpdateAsync(forumEvent.EventId, forumEvent with { Capacity = 2 }, "test", CancellationToken.None));
+        Assert.Equal(409, problem.Status);
+        var view = await s.Catalog.UpdateAsync(forumEvent.EventId, forumEvent with { Capacity = 3, Title = "Renamed" }, "test", CancellationToken.None);
+        Assert.Equal(("Renamed", 0), (view.Title, view.SeatsLeft));
+    }
+}

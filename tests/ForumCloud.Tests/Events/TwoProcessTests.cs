@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ForumCloud.Tests.Infrastructure;
+
+namespace ForumCloud.Tests.Events;
+
+/// <summary>
+/// Correctness may not depend on one process: a second local runner, a real child process with its own
+/// seat lanes, registers into the same event over the same Azurite as the test run's runner.
+/// </summary>
+public sealed class TwoProcessTests : IAsyncLifetime
+{
+    private Process? _child;
+    private HttpClient? _childHttp;
+
+    public async Task InitializeAsync()
+    {
+        if (SharedRunner.ExternalBaseUrl is not null) return; // needs the test run's own Azurite
+        var port = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "ForumCloud.DevHost.dll");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.Environment["AzureWebJobsStorage"] = await SharedAzurite.ConnectionStringAsync();
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        _child = Process.Start(info)!;
+        _child.OutputDataReceived += (_, _) => { };
+        _child.ErrorDataReceived += (_, _) => { };
+        _child.BeginOutputReadLine();
+        _child.BeginErrorReadLine();
+        _childHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (_child.HasExited) throw new InvalidOperationException($"The second runner exited with code {_child.ExitCode}.");
+            try
+            {
+                if ((await _childHttp.GetAsync("api/health")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The second runner did not answer /api/health.");
+            await Task.Delay(250);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        _childHttp?.Dispose();
+        if (_child is { HasExited: false })
+        {
+            _child.Kill(entireProcessTree: true);
+            _child.WaitForExit(10_000);
+        }
+
+        _child?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Two_runner_processes_registering_into_one_event_do_not_oversell()
+    {
+        if (_childHttp is null) return; // against an external URL there is no second process to start
+        var http = await SharedRunner.ClientAsync();
+        var eventId = await EventsApi.CreateEventAsync(http, capacity: 25);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 90).Select(async i =>
+        {
+            var response = await EventsApi.PostRegistrationAsync(i % 2 == 0 ? http : _childHttp, eventId, EventsApi.Attendee($"p{i}-{Guid.NewGuid():N}@example.org"));
+            return await Problems.JsonAsync(response, HttpStatusCode.Created);
+        }));
+
+        Assert.Equal(25, answers.Count(a => a.GetProperty("status").GetString() == "confirmed"));
+        var positions = answers.Where(a => a.GetProperty("status").GetString() == "waitlisted").Select(a => a.GetProperty("waitlistPosition").GetInt32()).Order();
+        Assert.Equal(Enumerable.Range(1, 65), positions);
+
+        var seen = await EventsApi.EventAsync(_childHttp, eventId);
+        Assert.Equal((0, 65), (seen.GetProperty("seatsLeft").GetInt32(), seen.GetProperty("waitlistLength").GetInt32()));
+        var list = await EventsApi.StaffListAsync(http, eventId);
+        Assert.Equal(25, list.Count(r => r.GetProperty("status").GetString() == "confirmed"));
+        Assert.Equal(90, list.Select(r => r.GetProperty("code").GetString()).Distinct().Count());
+
+        // Both processes see every registration by its code.
+        foreach (var a in answers.Take(6))
+        {
+            var view = await EventsApi.GetRegistrationAsync(_childHttp, a.GetProperty("code").GetString()!, a.GetProperty("manageToken").GetString());
+            Assert.Equal(HttpStatusCode.OK, view.StatusCode);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
