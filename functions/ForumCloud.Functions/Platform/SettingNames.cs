@@ -24,4 +24,10 @@ public static class SettingNames
     public const string DirectLineSecret = "DirectLineSecret";
 
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>
+    /// The IConfiguration key of an app setting: the environment-variable provider turns `__` into `:`,
+    /// so `ForumCloud__EasyAuthEnabled` in Azure is read as `ForumCloud:EasyAuthEnabled`.
+    /// </summary>
+    public static string ConfigKey(string appSetting) => appSetting.Replace("__", ":", StringComparison.Ordinal);
 }

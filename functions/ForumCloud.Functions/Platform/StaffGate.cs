@@ -20,9 +20,9 @@ public sealed class StaffGate(IConfiguration configuration)
     public const string DefaultRole = "ForumCloud.Staff";
     private const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
 
-    private bool EasyAuthEnabled => string.Equals(configuration[SettingNames.EasyAuthEnabled], "true", StringComparison.OrdinalIgnoreCase);
+    private bool EasyAuthEnabled => string.Equals(configuration[SettingNames.ConfigKey(SettingNames.EasyAuthEnabled)], "true", StringComparison.OrdinalIgnoreCase);
 
-    private string Role => configuration[SettingNames.StaffRole] is { Length: > 0 } role ? role : DefaultRole;
+    private string Role => configuration[SettingNames.ConfigKey(SettingNames.StaffRole)] is { Length: > 0 } role ? role : DefaultRole;
 
     /// <summary>Throws 401/403 problem details unless the request may use a staff route; returns the actor.</summary>
     public StaffActor Demand(HttpRequest request)

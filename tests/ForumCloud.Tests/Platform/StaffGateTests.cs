@@ -28,7 +28,7 @@ public sealed class StaffGateTests
     }
 
     private static StaffGate Gate(bool easyAuth) =>
-        new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.EasyAuthEnabled] = easyAuth ? "true" : "false" }).Build());
+        new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.ConfigKey(SettingNames.EasyAuthEnabled)] = easyAuth ? "true" : "false" }).Build());
 
     private static HttpRequest Request(string? principal)
     {
