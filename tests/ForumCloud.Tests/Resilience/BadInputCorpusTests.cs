@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ForumCloud.DevHost;
+using ForumCloud.Functions.Platform;
+using ForumCloud.Tests.Infrastructure;
+
+namespace ForumCloud.Tests.Resilience;
+
+/// <summary>
+/// Hundreds of bad requests over every write endpoint (and injection attempts in every query parameter),
+/// against a runner and an Azurite of their own: each gets a 4xx problem-details answer, never a 5xx, and
+/// every table and queue is exactly as before.
+/// </summary>
+public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private AzuriteProcess _azurite = null!;
+    private DevHostApp _runner = null!;
+    private HttpClient _http = null!;
+    private StorageAccount _storage = null!;
+    private string _partnerId = "", _partnerToken = "", _cooperationId = "", _code = "";
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteProcess.StartInMemoryAsync();
+        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"],
+            new DevHostOptions { StorageConnectionString = _azurite.ConnectionString, StartAzuriteIfNeeded = false, LoadSeeds = false, RunTriggers = false });
+        _storage = StorageAccount.FromConnectionString(_azurite.ConnectionString);
+        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/") };
+
+        await PostAsync("api/staff/events", EventBody("corpus-event"));
+        var partner = await PostAsync("api/partners", PartnerBody());
+        (_partnerId, _partnerToken) = (partner.GetProperty("partnerId").GetString()!, partner.GetProperty("accessToken").GetString()!);
+        _cooperationId = (await PostAsync($"api/partners/{_partnerId}/cooperations", CooperationBody(), ("X-Access-Token", _partnerToken))).GetProperty("cooperationId").GetString()!;
+        _code = (await PostAsync("api/events/corpus-event/registrations", RegistrationBody())).GetProperty("code").GetString()!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _runner.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_bad_request_is_a_4xx_problem_and_changes_nothing()
+    {
+        var cases = WriteEndpoints().SelectMany(BadInputCorpus.For).Concat(HeaderCases()).ToList();
+        var before = await StorageSnapshot.TakeAsync(_storage);
+        var failures = new List<string>();
+
+        foreach (var bad in cases)
+        {
+            var request = new HttpRequestMessage(bad.Method, bad.Path);
+            if (bad.Body is not null)
+            {
+                request.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(bad.Body));
+                if (bad.ContentType is not null) request.Content.Headers.TryAddWithoutValidation("Content-Type", bad.ContentType);
+            }
+
+            foreach (var (name, value) in bad.Headers) request.Headers.TryAddWithoutValidation(name, value);
+            var response = await _http.SendAsync(request);
+            var status = (int)response.StatusCode;
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (status is < 400 or >= 500 || mediaType != "application/problem+json")
+            {
+                failures.Add($"{bad}: {status} {mediaType} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        output.WriteLine($"{cases.Count} bad requests over {cases.Select(c => c.Endpoint).Distinct().Count()} write endpoints");
+        Assert.True(cases.Count >= 200, $"only {cases.Count} cases");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases were not 4xx problems:\n" + string.Join("\n", failures.Take(40)));
+        Assert.Equal(before, await StorageSnapshot.TakeAsync(_storage));
+    }
+
+    public static readonly string[] Injections =
+    [
+        "' or PartitionKey ne '", "x' or 1 eq 1 or 'a' eq 'a", "eq", "(", ")", "active) or (Status ne null", "%27", "../../etc/passwd", "\u202Eactive", "0x10", "-5", "999999999999",
+    ];
+
+    [Fact]
+    public async Task Injection_attempts_in_every_query_parameter_are_4xx_problems()
+    {
+        var queries = new (string Path, string[] Parameters, (string, string)? Header)[]
+        {
+            ("api/events", ["track", "from", "to"], null),
+            ("api/staff/cooperations", ["status", "country", "type", "partnerId", "expiringWithinDays", "pageSize", "continuation"], null),
+            ("api/staff/reminders", ["kind", "writtenSince", "pageSize", "continuation"], null),
+            ("api/staff/events/corpus-event/registrations", ["pageSize", "continuation"], null),
+            ($"api/partners/{_partnerId}/cooperations", ["status", "type", "pageSize", "continuation"], ("X-Access-Token", _partnerToken)),
+        };
+        var failures = new List<string>();
+        var tried = 0;
+        foreach (var (path, parameters, header) in queries)
+        {
+            foreach (var parameter in parameters)
+            {
+                foreach (var injection in Injections)
+                {
+                    tried++;
+                    var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?{parameter}={Uri.EscapeDataString(injection)}");
+                    if (header is { } h) request.Headers.Add(h.Item1, h.Item2);
+                    var response = await _http.SendAsync(request);
+                    if ((int)response.StatusCode is < 400 or >= 500 || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    {
+                        failures.Add($"{path}?{parameter}={injection}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{tried} injection attempts over {queries.Length} list endpoints");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {tried}:\n" + string.Join("\n", failures.Take(40)));
+    }
+
+    private IEnumerable<WriteEndpoint> WriteEndpoints()
+    {
+        var none = new HashSet<string>();
+        yield return new("staff event create", HttpMethod.Post, "api/staff/events", EventBody("corpus-other"), [], none);
+        yield return new("staff event update", HttpMethod.Put, "api/staff/events/corpus-event", EventBody("corpus-event"), ["corpus-event"], none);
+        yield return new("registration", HttpMethod.Post, "api/events/corpus-event/registrations", RegistrationBody("second@example.org"), ["corpus-event"], new HashSet<string> { "role", "partnerId" });
+        yield return new("partner", HttpMethod.Post, "api/partners", PartnerBody(), [], new HashSet<string> { "nameZh", "website" });
+        yield return new("cooperation", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody(), [_partnerId], new HashSet<string> { "zgcPark", "endDate" },
+            new Dictionary<string, string> { ["X-Access-Token"] = _partnerToken });
+        yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
+            JsonNode.Parse("""{"to":"under-review","note":"checking","version":1}""")!.AsObject(), [_cooperationId], new HashSet<string> { "note" });
+    }
+
+    private IEnumerable<BadRequestCase> HeaderCases()
+    {
+        var body = RegistrationBody("third@example.org").ToJsonString();
+        var noHeaders = new Dictionary<string, string>();
+        yield return new("registration", "Idempotency-Key over 100 characters", HttpMethod.Post, "api/events/corpus-event/registrations", body, "application/json",
+            new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 101) });
+        yield return new("cooperation", "another partner's token", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody().ToJsonString(), "application/json",
+            new Dictionary<string, string> { ["X-Access-Token"] = Secrets.NewToken() });
+        yield return new("cooperation", "no token", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody().ToJsonString(), "application/json", noHeaders);
+        yield return new("cancel", "wrong manage token", HttpMethod.Delete, $"api/registrations/{_code}", null, null,
+            new Dictionary<string, string> { ["X-Manage-Token"] = Secrets.NewToken() });
+        yield return new("cancel", "no manage token", HttpMethod.Delete, $"api/registrations/{_code}", null, null, noHeaders);
+        foreach (var id in BadInputCorpus.KeyBreakingIds)
+        {
+            yield return new("check-in", $"route id {id}", HttpMethod.Post, $"api/staff/registrations/{id}/check-in", null, null, noHeaders);
+            yield return new("cancel", $"route id {id}", HttpMethod.Delete, $"api/registrations/{id}", null, null, new Dictionary<string, string> { ["X-Manage-Token"] = "x" });
+        }
+    }
+
+    private async Task<JsonElement> PostAsync(string path, JsonObject body, (string Name, string Value)? header = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Problems.Json(body.ToJsonString()) };
+        if (header is { } h) request.Headers.Add(h.Name, h.Value);
+        var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private static JsonObject EventBody(string eventId) => JsonNode.Parse($$"""
+        {"eventId":"{{eventId}}","title":"Corpus Forum","track":"parallel-forum","startsAt":"2027-03-25T09:00:00+08:00","endsAt":"2027-03-25T17:00:00+08:00",
+         "venue":"Zhongguancun International Innovation Center","languages":["zh","en"],"capacity":50,
+         "registrationOpensAt":"2026-01-01T09:00:00+08:00","registrationClosesAt":"2027-03-20T18:00:00+08:00","status":"published"}
+        """)!.AsObject();
+
+    private static JsonObject RegistrationBody(string email = "first@example.org") => JsonNode.Parse($$"""
+        {"name":"Ada Lovelace","email":"{{email}}","organization":"Analytical Engines Ltd","country":"GB","role":"speaker","partnerId":null}
+        """)!.AsObject();
+
+    private static JsonObject PartnerBody() => JsonNode.Parse("""
+        {"name":"Technische Universität Berlin","nameZh":"柏林工业大学","country":"DE","type":"university","website":"https://www.tu.berlin","contactEmail":"intl@tu-berlin.example"}
+        """)!.AsObject();
+
+    private static JsonObject CooperationBody() => JsonNode.Parse("""
+        {"title":"Joint laboratory for quantum sensing","type":"joint-laboratory","fields":["quantum","sensing"],"zgcPark":null,"startDate":"2026-09-01","endDate":"2029-08-31","description":"A joint laboratory in Haidian."}
+        """)!.AsObject();
+}
