@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class ServiceRegistration
         services.AddSingleton<StaffGate>();
 
         // Capabilities register themselves here, one line each.
+        services.AddFilings();
         return services;
     }
 }
