@@ -34,12 +34,10 @@ public sealed class FilingProcessor(
 
             if (!record.AwaitsProcessing) return; // a redelivered message: already decided
 
-            if (record.Status == FilingStatus.Submitted)
-            {
-                record.Status = FilingStatus.Screening;
-                var screeningEntry = new FilingHistoryEntry(clock.GetUtcNow(), FilingStatus.Screening, Actor, "Validating and screening against the technology catalogue excerpt.");
-                if (!await store.TrySaveAsync(record, [screeningEntry], cancellationToken)) continue;
-            }
+            // "screening" is written together with the outcome (one write per message, not two); it is
+            // the visible status only of a filing whose processing failed and is being retried.
+            var history = new List<FilingHistoryEntry>();
+            if (record.Status == FilingStatus.Submitted) history.Add(ScreeningEntry(clock.GetUtcNow(), null));
 
             // The stored record passed validation at submission; one that no longer does is corrupt.
             FilingValidation.Validate(FilingValidation.RequestOf(record.Details), ShanghaiClock.DateOf(record.SubmittedAt));
@@ -68,7 +66,8 @@ public sealed class FilingProcessor(
                     break;
             }
 
-            if (await store.TrySaveAsync(record, [new FilingHistoryEntry(clock.GetUtcNow(), record.Status, Actor, note)], cancellationToken))
+            history.Add(new FilingHistoryEntry(clock.GetUtcNow(), record.Status, Actor, note));
+            if (await store.TrySaveAsync(record, history, cancellationToken))
             {
                 logger.LogInformation("Filing {FilingId} processed: {Status}", filingId, record.Status);
                 return;
@@ -78,13 +77,28 @@ public sealed class FilingProcessor(
         throw new InvalidOperationException($"Filing {filingId} kept changing while it was processed.");
     }
 
-    /// <summary>Keeps the reason of a failed try on the record, for the poison handler (best effort).</summary>
+    /// <summary>
+    /// After a failed try: the filing shows "screening" and keeps the error, which the poison handler
+    /// gives as the reason if the tries run out (best effort: the failure may be storage itself).
+    /// </summary>
     public async Task RecordErrorAsync(string filingId, Exception error, CancellationToken cancellationToken)
     {
         try
         {
             var reason = $"{error.GetType().Name}: {error.Message}";
-            await store.TrySetLastErrorAsync(filingId, reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, cancellationToken);
+            reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason;
+            var entity = await store.FindEntityAsync(filingId, cancellationToken);
+            if (entity is null) return;
+            switch (entity.GetString("Status"))
+            {
+                case "submitted":
+                    await store.TryPatchAsync(entity, new Dictionary<string, object?> { ["Status"] = FilingRecord.Wire(FilingStatus.Screening), ["LastError"] = reason },
+                        ScreeningEntry(clock.GetUtcNow(), "A processing try failed; retrying."), cancellationToken);
+                    break;
+                case "screening":
+                    await store.TrySetLastErrorAsync(entity, reason, cancellationToken);
+                    break;
+            }
         }
         catch (Exception ex)
         {
@@ -135,6 +149,9 @@ public sealed class FilingProcessor(
 
         throw new InvalidOperationException($"Filing {filingId} kept changing while it was marked failed.");
     }
+
+    private static FilingHistoryEntry ScreeningEntry(DateTimeOffset at, string? note) =>
+        new(at, FilingStatus.Screening, Actor, "Validating and screening against the technology catalogue excerpt." + (note is null ? "" : " " + note));
 
     private static string Describe(ScreeningResult result, TechnologyControl control) =>
         string.Join("; ", result.Matches.Where(m => m.Control == control).Select(m => $"{m.ItemId} {m.Name}"));

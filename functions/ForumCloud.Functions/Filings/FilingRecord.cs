@@ -6,14 +6,16 @@ using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>
-/// A filing as stored: one entity (RowKey "filing") in the filing's own partition of the filings
-/// table, with its history rows ("history-0001", ...) beside it, so the entity and a new history row
-/// are written in one entity-group transaction guarded by the entity's ETag.
+/// A filing as stored: one entity (RowKey "filing") in the filing's own partition of the filings table,
+/// its short history (a handful of entries) inside it as JSON, so that a change and its history entry
+/// are one single-entity write guarded by the entity's ETag — no batch needed, one round trip.
 /// </summary>
 public sealed class FilingRecord
 {
     public const string RowKey = "filing";
-    public const string HistoryPrefix = "history-";
+
+    /// <summary>Far above a filing's few entries (notes are capped at 2,000 characters), below a property's 32K characters.</summary>
+    public const int MaxHistoryChars = 30_000;
 
     public required string FilingId { get; init; }
 
@@ -45,7 +47,7 @@ public sealed class FilingRecord
 
     public string? StaffDecisionBy { get; set; }
 
-    public int HistoryCount { get; set; }
+    public List<FilingHistoryEntry> History { get; init; } = [];
 
     public ETag ETag { get; set; }
 
@@ -71,7 +73,7 @@ public sealed class FilingRecord
             ["StaffDecision"] = StaffDecision is { } d ? Wire(d) : null,
             ["StaffDecisionNote"] = StaffDecisionNote,
             ["StaffDecisionBy"] = StaffDecisionBy,
-            ["HistoryCount"] = HistoryCount,
+            ["History"] = HistoryJson(History),
         };
         entity.ETag = ETag;
         return entity;
@@ -95,7 +97,7 @@ public sealed class FilingRecord
         StaffDecision = entity.GetString("StaffDecision") is { } decision ? Parse<StaffDecisionKind>(decision) : null,
         StaffDecisionNote = entity.GetString("StaffDecisionNote"),
         StaffDecisionBy = entity.GetString("StaffDecisionBy"),
-        HistoryCount = entity.GetInt32("HistoryCount") ?? 0,
+        History = HistoryOf(entity),
         ETag = entity.ETag,
     };
 
@@ -108,5 +110,12 @@ public sealed class FilingRecord
             ? value
             : throw new FormatException($"'{wire}' is not a {typeof(T).Name}.");
 
-    public static string HistoryRowKey(int sequence) => HistoryPrefix + sequence.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+    public static List<FilingHistoryEntry> HistoryOf(TableEntity entity) =>
+        JsonSerializer.Deserialize<List<FilingHistoryEntry>>(entity.GetString("History") ?? "[]", ApiJson.Options) ?? [];
+
+    public static string HistoryJson(IReadOnlyList<FilingHistoryEntry> history)
+    {
+        var json = JsonSerializer.Serialize(history, ApiJson.Options);
+        return json.Length <= MaxHistoryChars ? json : throw new InvalidOperationException("The filing's history is full.");
+    }
 }
