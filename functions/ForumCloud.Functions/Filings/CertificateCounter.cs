@@ -14,6 +14,9 @@ namespace ForumCloud.Functions.Filings;
 /// record was updated) finds its lookup row and gets the same number back, so none is burnt.
 /// Within one instance, concurrent requests are committed together in one transaction (group commit)
 /// rather than racing each other for the counter's ETag; across instances the ETag still decides.
+/// The instance remembers the counter (value and ETag) it last wrote and first tries the transaction
+/// with it, without reading: a 412 (another instance moved the counter) or a 409 (a filing of the batch
+/// already has its lookup row) rolls that transaction back whole and sends the batch down the reading path.
 /// </summary>
 public sealed class CertificateCounter(StorageAccount storage, TimeProvider clock, string partition = CertificateCounter.DefaultPartition)
 {
@@ -26,6 +29,10 @@ public sealed class CertificateCounter(StorageAccount storage, TimeProvider cloc
     private readonly object _gate = new();
     private readonly Dictionary<string, List<Pending>> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _draining = new(StringComparer.Ordinal);
+
+    // Per series, what this instance last wrote; read and written only by the series' single drainer
+    // (successive drainers are ordered by the lock on _gate).
+    private readonly Dictionary<string, (int Value, ETag ETag)> _known = new(StringComparer.Ordinal);
 
     private TableClient Table => storage.Table(TableNames.Counters);
 
@@ -98,6 +105,14 @@ public sealed class CertificateCounter(StorageAccount storage, TimeProvider cloc
 
     private async Task<Dictionary<string, string>> CommitAsync(string series, IReadOnlyList<string> filingIds)
     {
+        if (_known.Remove(series, out var known))
+        {
+            // Fast path: no read. Correct because the transaction itself re-checks everything: the
+            // counter's ETag, and that none of these filings has a lookup row yet (Add fails with 409).
+            var numbers = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (await TryCommitAsync(series, filingIds, known.Value, known.ETag, numbers)) return numbers;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and (" +
@@ -116,35 +131,45 @@ public sealed class CertificateCounter(StorageAccount storage, TimeProvider cloc
             if (fresh.Count == 0) return numbers;
 
             rows.TryGetValue(series, out var counter);
-            var last = counter?.GetInt32("Value") ?? 0;
-            if (last + fresh.Count > MaxSequence) throw new InvalidOperationException($"Certificate series {series} is exhausted.");
+            if (await TryCommitAsync(series, fresh, counter?.GetInt32("Value") ?? 0, counter?.ETag, numbers)) return numbers;
+            if (attempt >= 200) throw new InvalidOperationException($"Certificate series {series} stayed contended.");
 
-            var next = new TableEntity(partition, series) { ["Value"] = last + fresh.Count, ["LastFilingId"] = fresh[^1] };
-            var actions = new List<TableTransactionAction>
-            {
-                counter is null
-                    ? new TableTransactionAction(TableTransactionActionType.Add, next)
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.ETag),
-            };
-            for (var i = 0; i < fresh.Count; i++)
-            {
-                var number = $"{series}-{last + 1 + i:D6}";
-                numbers[fresh[i]] = number;
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, number) { ["FilingId"] = fresh[i] }));
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, LookupKey(fresh[i])) { ["Number"] = number }));
-            }
+            // Another instance moved the counter or assigned one of these filings meanwhile: read again.
+            await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 2));
+        }
+    }
 
-            try
-            {
-                await Table.SubmitTransactionAsync(actions);
-                return numbers;
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 200)
-            {
-                // Another instance moved the counter (412/409 on the counter) or assigned one of these
-                // filings meanwhile (409 on a lookup row): nothing was written; read again and retry.
-                await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 2));
-            }
+    /// <summary>Raises the counter from <paramref name="last"/> (ETag null: it does not exist yet) and records the numbers; false on 409/412.</summary>
+    private async Task<bool> TryCommitAsync(string series, IReadOnlyList<string> fresh, int last, ETag? etag, Dictionary<string, string> numbers)
+    {
+        if (last + fresh.Count > MaxSequence) throw new InvalidOperationException($"Certificate series {series} is exhausted.");
+
+        var next = new TableEntity(partition, series) { ["Value"] = last + fresh.Count, ["LastFilingId"] = fresh[^1] };
+        var actions = new List<TableTransactionAction>
+        {
+            etag is { } current
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, current)
+                : new TableTransactionAction(TableTransactionActionType.Add, next),
+        };
+        var assigned = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var number = $"{series}-{last + 1 + i:D6}";
+            assigned[fresh[i]] = number;
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, number) { ["FilingId"] = fresh[i] }));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, LookupKey(fresh[i])) { ["Number"] = number }));
+        }
+
+        try
+        {
+            var response = await Table.SubmitTransactionAsync(actions);
+            if (response.Value.Count > 0 && response.Value[0].Headers.ETag is { } written) _known[series] = (last + fresh.Count, written);
+            foreach (var (id, number) in assigned) numbers[id] = number;
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false; // nothing was written
         }
     }
 
