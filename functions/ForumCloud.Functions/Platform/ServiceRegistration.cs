@@ -1,4 +1,5 @@
 using ForumCloud.Functions.Events;
+using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
 using ForumCloud.Functions.Partners;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class ServiceRegistration
         // Capabilities register themselves here, one line each.
         services.AddEvents();
         services.AddPartners();
+        services.AddFilings();
         return services;
     }
 }

@@ -25,6 +25,8 @@ public sealed class AuthBoundaryTests
         "POST partners/{partnerId}/cooperations",
         "GET partners/{partnerId}/cooperations",
         "GET cooperations/{cooperationId}",
+        "POST filings",
+        "GET filings/{filingId}",
     ];
 
     private static IReadOnlyList<FunctionDescriptor> HttpFunctions { get; } =

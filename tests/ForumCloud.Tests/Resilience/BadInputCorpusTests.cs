@@ -18,7 +18,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
     private DevHostApp _runner = null!;
     private HttpClient _http = null!;
     private StorageAccount _storage = null!;
-    private string _partnerId = "", _partnerToken = "", _cooperationId = "", _code = "";
+    private string _partnerId = "", _partnerToken = "", _cooperationId = "", _code = "", _filingId = "";
 
     public async Task InitializeAsync()
     {
@@ -33,6 +33,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         (_partnerId, _partnerToken) = (partner.GetProperty("partnerId").GetString()!, partner.GetProperty("accessToken").GetString()!);
         _cooperationId = (await PostAsync($"api/partners/{_partnerId}/cooperations", CooperationBody(), ("X-Access-Token", _partnerToken))).GetProperty("cooperationId").GetString()!;
         _code = (await PostAsync("api/events/corpus-event/registrations", RegistrationBody())).GetProperty("code").GetString()!;
+        _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body())).GetProperty("filingId").GetString()!;
     }
 
     public async Task DisposeAsync()
@@ -89,6 +90,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
             ("api/staff/reminders", ["kind", "writtenSince", "pageSize", "continuation"], null),
             ("api/staff/events/corpus-event/registrations", ["pageSize", "continuation"], null),
             ($"api/partners/{_partnerId}/cooperations", ["status", "type", "pageSize", "continuation"], ("X-Access-Token", _partnerToken)),
+            ("api/staff/filings", ["status", "direction", "pageSize", "continuation"], null),
         };
         var failures = new List<string>();
         var tried = 0;
@@ -125,6 +127,9 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
             new Dictionary<string, string> { ["X-Access-Token"] = _partnerToken });
         yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
             JsonNode.Parse("""{"to":"under-review","note":"checking","version":1}""")!.AsObject(), [_cooperationId], new HashSet<string> { "note" });
+        yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none);
+        yield return new("filing decision", HttpMethod.Post, $"api/staff/filings/{_filingId}/decision",
+            JsonNode.Parse("""{"decision":"approve","note":"Reviewed with the S&T department."}""")!.AsObject(), [_filingId], new HashSet<string> { "note" });
     }
 
     private IEnumerable<BadRequestCase> HeaderCases()

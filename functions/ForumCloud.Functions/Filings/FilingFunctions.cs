@@ -1,0 +1,96 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Filings;
+
+/// <summary>HTTP edge of technology import and export filings.</summary>
+public sealed class FilingFunctions(
+    FilingSubmissions submissions,
+    FilingViews views,
+    FilingStore store,
+    FilingDecisions decisions,
+    StaffGate staffGate,
+    ILogger<FilingFunctions> logger)
+{
+    public const string AccessTokenHeader = "X-Access-Token";
+    private static readonly IdKind FilingId = RouteIds.Generated("fil", "filing");
+
+    [Function("SubmitFiling")]
+    public Task<IActionResult> Submit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "filings")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<FilingSubmissionRequest>(request, cancellationToken);
+            var accepted = await submissions.SubmitAsync(body, cancellationToken);
+            return ApiResults.Accepted(accepted.StatusUrl, accepted);
+        });
+
+    [Function("GetFiling")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "filings/{filingId}")] HttpRequest request,
+        string filingId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(FilingId, filingId);
+            return ApiResults.Ok(await views.ForApplicantAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken));
+        });
+
+    [Function("ListFilings")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/filings")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var errors = new FieldErrors();
+            var status = QueryEnum<FilingStatus>(errors, "status", request.Query["status"]);
+            var direction = QueryEnum<FilingDirection>(errors, "direction", request.Query["direction"]);
+            errors.ThrowIfAny();
+            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+            return ApiResults.Ok(await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken));
+        });
+
+    [Function("GetFilingForStaff")]
+    public Task<IActionResult> GetForStaff(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/filings/{filingId}")] HttpRequest request,
+        string filingId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var id = RouteIds.Require(FilingId, filingId);
+            return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
+        });
+
+    [Function("DecideFiling")]
+    public Task<IActionResult> Decide(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/filings/{filingId}/decision")] HttpRequest request,
+        string filingId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var id = RouteIds.Require(FilingId, filingId);
+            var body = await RequestBody.ReadJsonAsync<StaffDecisionRequest>(request, cancellationToken);
+            await decisions.DecideAsync(id, body, actor, cancellationToken);
+            return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
+        });
+
+    private static T? QueryEnum<T>(FieldErrors errors, string name, string? value)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (FilingRecord.Wire(candidate) == value) return candidate;
+        }
+
+        errors.Add(name, $"One of: {string.Join(", ", Enum.GetValues<T>().Select(v => FilingRecord.Wire(v)))}.");
+        return null;
+    }
+}

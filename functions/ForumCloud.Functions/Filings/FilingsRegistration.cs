@@ -1,0 +1,26 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ForumCloud.Functions.Filings;
+
+public static class FilingsRegistration
+{
+    public static IServiceCollection AddFilings(this IServiceCollection services)
+    {
+        // Reference data from seeds/, read once per process.
+        services.AddSingleton(_ => WorkingDayCalendar.LoadSeed());
+        services.AddSingleton(_ => TechnologyCatalogue.LoadSeed());
+        services.AddSingleton<EnglishTerms>();
+        services.AddSingleton<IFilingScreening, FilingScreening>();
+        services.AddSingleton<FilingDeadlines>();
+        services.AddSingleton<FilingStore>();
+        services.AddSingleton<FilingKeys>();
+        // One per process: it coalesces concurrent assignments (see CertificateCounter).
+        services.AddSingleton(sp => new CertificateCounter(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FilingProcessor>();
+        services.AddSingleton<FilingSubmissions>();
+        services.AddSingleton<FilingDecisions>();
+        services.AddSingleton<FilingViews>();
+        return services;
+    }
+}
