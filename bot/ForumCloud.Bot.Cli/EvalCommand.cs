@@ -14,8 +14,8 @@ public static class EvalCommand
     public static EvalSummary Run(MandateAnswerer answerer, IEnumerable<string> lines, TextWriter? misses = null)
     {
         var items = lines.Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("//", StringComparison.Ordinal)).Select(Parse).ToList();
-        // One untimed question first: the first call pays for JIT compilation, not for answering.
-        answerer.Ask("warm-up question about the Zhongguancun Forum");
+        // A few untimed questions first (English, a typo, Chinese, off-topic): first calls pay for JIT compilation, not for answering.
+        foreach (var warmUp in new[] { "warm-up question about the Zhongguancun Forum", "tecnology exprot", "中关村论坛", "what is the weather" }) answerer.Ask(warmUp);
 
         int onTopic = 0, top1 = 0, top3 = 0, offTopic = 0, refused = 0, falseRefusals = 0;
         var latencies = new List<double>();

@@ -99,10 +99,19 @@ public sealed class MandateAnswerer
             boosts = votes.ToDictionary(v => v.Key, v => 10f * v.Value / top);
         }
 
-        var ranked = _index.Search(weighted, boosts);
-        if (ranked.Count == 0) return Refusal([], chinese);
+        var subject = slots.Where(s => !s.Form).ToList();
+        var pairs = subject.Zip(subject.Skip(1)).Select(p => (p.First.Terms[0], p.Second.Terms[0]));
+        var ranked = _index.Search(weighted, boosts, take: 6, pairs: pairs);
+        // A question made only of numbers ("2+2") has no subject the mandate could answer.
+        if (ranked.Count == 0 || (votes is null && subject.All(s => s.Terms.All(t => t.All(char.IsDigit))))) return Refusal([], chinese);
 
-        var confidences = ranked.Select(r => (r.Section, Confidence: votes is { Count: > 0 } ? ChineseConfidence(votes, r.Section) : Coverage(slots, r.Section))).ToList();
+        // Final order: how much of the question a section covers, then its BM25 rank (normalised).
+        var topScore = ranked[0].Score;
+        var confidences = ranked
+            .Select(r => (r.Section, Confidence: votes is { Count: > 0 } ? ChineseConfidence(votes, r.Section) : Coverage(slots, r.Section), Rank: r.Score / topScore))
+            .OrderByDescending(r => r.Confidence + 0.5 * r.Rank)
+            .Select(r => (r.Section, r.Confidence))
+            .ToList();
         var best = confidences[0];
         if (best.Confidence < Threshold) return Refusal(confidences.Where(c => c.Confidence > 0).Select(c => c.Section).ToList(), chinese);
 

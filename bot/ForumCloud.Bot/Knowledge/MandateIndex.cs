@@ -45,7 +45,7 @@ public sealed class MandateIndex : IDisposable
                     new StringField("id", section.Id, Field.Store.YES),
                     new TextField("title", section.Title, Field.Store.NO),
                     new TextField("keywords", string.Join(" ; ", section.Keywords.Concat(section.Synonyms)), Field.Store.NO),
-                    new TextField("text", section.Text, Field.Store.NO),
+                    new TextField("text", WithoutNumber(section.Text), Field.Store.NO),
                 });
             }
 
@@ -59,7 +59,7 @@ public sealed class MandateIndex : IDisposable
         for (var doc = 0; doc < _reader.MaxDoc; doc++) _sectionOfDoc[doc] = position[_reader.Document(doc).Get("id")];
 
         SectionTerms = Sections.Select(s => new HashSet<string>(
-            _analysis.Stems(s.Title).Concat(_analysis.Stems(string.Join(" ; ", s.Keywords.Concat(s.Synonyms)))).Concat(_analysis.Stems(s.Text)),
+            _analysis.Stems(s.Title).Concat(_analysis.Stems(string.Join(" ; ", s.Keywords.Concat(s.Synonyms)))).Concat(_analysis.Stems(WithoutNumber(s.Text))),
             StringComparer.Ordinal)).ToArray();
         foreach (var term in SectionTerms.SelectMany(t => t)) _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
         foreach (var term in _documentFrequency.Keys)
@@ -73,6 +73,8 @@ public sealed class MandateIndex : IDisposable
     }
 
     public MandateSeeds Seeds { get; }
+
+    private static string WithoutNumber(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"^(?:[IVX]+|[1-9])\.\s", "");
 
     public IReadOnlyList<MandateSection> Sections { get; }
 
@@ -121,9 +123,21 @@ public sealed class MandateIndex : IDisposable
     }
 
     /// <summary>Ranks sections for weighted query terms; extra per-section boosts (from the glossary) are added to the score.</summary>
-    internal List<(int Section, float Score)> Search(IEnumerable<(string Term, float Weight)> terms, IReadOnlyDictionary<int, float>? sectionBoosts = null, int take = 5)
+    internal List<(int Section, float Score)> Search(IEnumerable<(string Term, float Weight)> terms, IReadOnlyDictionary<int, float>? sectionBoosts = null, int take = 5, IEnumerable<(string First, string Second)>? pairs = null)
     {
         var query = new BooleanQuery();
+        // Adjacent subject words found together ("foreign liaison", "basic research") count extra.
+        foreach (var (first, second) in pairs ?? [])
+        {
+            foreach (var (field, boost) in new[] { ("keywords", KeywordsBoost), ("text", TextBoost) })
+            {
+                var phrase = new PhraseQuery { Slop = 1, Boost = boost };
+                phrase.Add(new Term(field, first));
+                phrase.Add(new Term(field, second));
+                query.Add(phrase, Occur.SHOULD);
+            }
+        }
+
         foreach (var (term, weight) in terms)
         {
             query.Add(new TermQuery(new Term("title", term)) { Boost = TitleBoost * weight }, Occur.SHOULD);
