@@ -23,7 +23,7 @@ switch (command)
         }
 
         var answerer = MandateAnswerer.FromSeeds();
-        var summary = EvalCommand.Run(answerer, File.ReadLines(args[1]), Console.Out);
+        var summary = MandateEvaluation.Run(answerer, File.ReadLines(args[1]), Console.Out);
         Console.WriteLine(summary.ToJson());
         return 0;
     }

@@ -169,10 +169,11 @@ public sealed class MandateIndex : IDisposable
 
 internal static class Edits
 {
-    /// <summary>Levenshtein distance with an early exit once it exceeds max.</summary>
+    /// <summary>Edit distance counting a swap of neighbours as one edit ("foriegn"), with an early exit once it exceeds max.</summary>
     public static int Distance(string a, string b, int max)
     {
         if (Math.Abs(a.Length - b.Length) > max) return max + 1;
+        Span<int> before = stackalloc int[b.Length + 1];
         Span<int> previous = stackalloc int[b.Length + 1];
         Span<int> current = stackalloc int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++) previous[j] = j;
@@ -184,10 +185,12 @@ internal static class Edits
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) current[j] = Math.Min(current[j], before[j - 2] + 1);
                 rowMin = Math.Min(rowMin, current[j]);
             }
 
             if (rowMin > max) return max + 1;
+            previous.CopyTo(before);
             current.CopyTo(previous);
         }
 

@@ -1,4 +1,5 @@
 using ForumCloud.Functions.Health;
+using ForumCloud.Functions.Mandate;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,7 @@ public static class ServiceRegistration
         services.AddSingleton<StaffGate>();
 
         // Capabilities register themselves here, one line each.
+        services.AddMandate(configuration);
         return services;
     }
 }

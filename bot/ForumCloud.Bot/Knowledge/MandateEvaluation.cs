@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ForumCloud.Bot.Knowledge;
 
-namespace ForumCloud.Bot.Cli;
+namespace ForumCloud.Bot.Knowledge;
 
 /// <summary>
-/// `eval FILE.jsonl`: each line {"q": "...", "expect": ["XV", ...]}; no or empty expect means off-topic (must be refused).
+/// The CLI's `eval FILE.jsonl` (and the eval test): each line {"q": "...", "expect": ["XV", ...]}; no or empty expect means off-topic (must be refused).
 /// Prints one line per miss, then one JSON summary line (the contract's last line).
 /// </summary>
-public static class EvalCommand
+public static class MandateEvaluation
 {
     public static EvalSummary Run(MandateAnswerer answerer, IEnumerable<string> lines, TextWriter? misses = null)
     {
@@ -61,5 +60,5 @@ public static class EvalCommand
 
 public sealed record EvalSummary(int Questions, int OnTopic, double Top1, double Top3, int OffTopic, double Refused, int FalseRefusals, double P50Ms, double P99Ms, double IndexBuildMs)
 {
-    public string ToJson() => JsonSerializer.Serialize(this, CliJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }
