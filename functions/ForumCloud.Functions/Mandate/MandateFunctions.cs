@@ -61,7 +61,7 @@ public sealed class MandateFunctions(
     [Function("MandateChatPage")]
     public IActionResult ChatPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chat")] HttpRequest request) =>
-        ApiResults.Text("text/html; charset=utf-8", ChatPageHtml.Render(useWebChat: directLine.Configured && assets.HasBundle));
+        new HtmlPageResult(ChatPageHtml.Render(useWebChat: directLine.Configured && assets.HasBundle));
 
     [Function("MandateWebChatBundle")]
     public IActionResult WebChatBundle(
@@ -90,6 +90,22 @@ public sealed class MandateFunctions(
 
     private static bool IsAuthenticationFailure(Exception ex) =>
         ex is UnauthorizedAccessException or SecurityTokenException or ArgumentException;
+}
+
+/// <summary>
+/// An HTML page written directly to the response: MVC's ContentResult needs an executor service that the local
+/// runner does not register.
+/// </summary>
+public sealed class HtmlPageResult(string html) : IActionResult
+{
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/html; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        await response.WriteAsync(html, context.HttpContext.RequestAborted);
+    }
 }
 
 /// <summary>Streams a file from the app's output (the Web Chat bundle) without MVC's file executors.</summary>
