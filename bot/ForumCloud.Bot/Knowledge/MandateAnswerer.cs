@@ -113,7 +113,7 @@ public sealed class MandateAnswerer
             .Select(r => (r.Section, r.Confidence))
             .ToList();
         var best = confidences[0];
-        if (best.Confidence < Threshold) return Refusal(confidences.Where(c => c.Confidence > 0).Select(c => c.Section).ToList(), chinese);
+        if (!Confident(best.Confidence, votes is { Count: > 0 } ? double.MaxValue : MatchedWeight(slots, best.Section))) return Refusal(confidences.Where(c => c.Confidence > 0).Select(c => c.Section).ToList(), chinese);
 
         var section = _index.Sections[best.Section];
         var quote = Quote(best.Section, slots);
@@ -121,7 +121,7 @@ public sealed class MandateAnswerer
             ? $"{section.CitationZh}：\n“{quote}”"
             : $"{section.Citation}: “{quote}”";
         var sources = confidences.Take(3)
-            .Where((c, i) => i == 0 || c.Confidence >= Threshold / 2)
+            .Where((c, i) => i == 0 || c.Confidence >= WordyThreshold)
             .Select(c => new AnswerSource(_index.Sections[c.Section].Id, _index.Sections[c.Section].Title, Math.Round(c.Confidence, 3)))
             .ToList();
         var followUps = confidences.Skip(1).Select(c => c.Section).Take(2).ToList();
@@ -187,6 +187,23 @@ public sealed class MandateAnswerer
         }
 
         return slots;
+    }
+
+    /// <summary>
+    /// Answer when the section covers at least half of the question's subject words (IDF-weighted); or, in a wordy
+    /// question, at least 30% when it matches more evidence than any single word can carry (two or more specific
+    /// mandate words: one rare word alone is often a coincidence, "forum venue", "play music").
+    /// </summary>
+    private bool Confident(double coverage, double matchedWeight) =>
+        coverage >= Threshold || (coverage >= WordyThreshold && matchedWeight >= 1.1 * _index.MaxIdf);
+
+    /// <summary>The lower coverage accepted when the matched words carry strong evidence.</summary>
+    public const double WordyThreshold = 0.3;
+
+    private double MatchedWeight(List<Slot> slots, int section)
+    {
+        var terms = _index.SectionTerms[section];
+        return slots.Where(s => !s.Form && s.Terms.Any(terms.Contains)).Sum(s => s.Weight);
     }
 
     /// <summary>IDF-weighted share of the question's subject words found in the section.</summary>

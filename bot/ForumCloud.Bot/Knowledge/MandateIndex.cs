@@ -93,6 +93,9 @@ public sealed class MandateIndex : IDisposable
         return Math.Log(1 + (Sections.Count - df + 0.5) / (df + 0.5));
     }
 
+    /// <summary>The IDF of a word no section contains: the most evidence a single word can carry.</summary>
+    internal double MaxIdf => Math.Log(1 + (Sections.Count + 0.5) / 0.5);
+
     internal bool IsKnown(string term) => _documentFrequency.ContainsKey(term);
 
     /// <summary>The closest indexed term to a misspelt one (one edit for 5+ letters, two for 8+), or null.</summary>
