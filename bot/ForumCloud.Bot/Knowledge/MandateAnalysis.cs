@@ -1,7 +1,6 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
-using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.Synonym;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Analysis.Util;
@@ -10,7 +9,16 @@ using Lucene.Net.Util;
 namespace ForumCloud.Bot.Knowledge;
 
 /// <summary>
-/// The English analysis chain, EnglishAnalyzer's order: standard tokenizer, possessive removal, lower case,
+/// Words are runs of letters and digits. StandardTokenizer splits this text the same way but its scanner tables
+/// cost ~100 ms to initialise, a third of the start-up budget.
+/// </summary>
+internal sealed class WordTokenizer(TextReader reader) : CharTokenizer(MandateAnalysis.Version, reader)
+{
+    protected override bool IsTokenChar(int c) => char.IsLetterOrDigit((char)c) || (c > char.MaxValue && char.IsLetterOrDigit(char.ConvertFromUtf32(c), 0));
+}
+
+/// <summary>
+/// The English analysis chain, EnglishAnalyzer's order: a word tokenizer, possessive removal, lower case,
 /// stop words, Porter stemming. The query side adds a synonym filter (before stemming) that expands the
 /// abbreviations people type (ZGC, S&amp;T, HK, tech, R&amp;D ...) while keeping the original word.
 /// </summary>
@@ -18,14 +26,15 @@ internal sealed class MandateAnalysis : IDisposable
 {
     public static readonly LuceneVersion Version = LuceneVersion.LUCENE_48;
 
-    private static readonly CharArraySet StopWords = EnglishAnalyzer.DefaultStopSet;
+    // EnglishAnalyzer's stop words, plus the letters an apostrophe or ampersand leaves alone ("capital's", "don't", "S&T" once expanded).
+    private static readonly CharArraySet StopWords = new(Version, EnglishAnalyzer.DefaultStopSet.Concat(["s", "t"]).ToList(), ignoreCase: true);
 
     public MandateAnalysis(IReadOnlyDictionary<string, string[]> abbreviations)
     {
         Index = Build(null);
         Plain = Analyzer.NewAnonymous((_, reader) =>
         {
-            var tokenizer = new StandardTokenizer(Version, reader);
+            var tokenizer = new WordTokenizer(reader);
             TokenStream stream = new LowerCaseFilter(Version, new EnglishPossessiveFilter(Version, tokenizer));
             return new TokenStreamComponents(tokenizer, stream);
         });
@@ -76,7 +85,7 @@ internal sealed class MandateAnalysis : IDisposable
 
     private static Analyzer Build(SynonymMap? synonyms) => Analyzer.NewAnonymous((_, reader) =>
     {
-        var tokenizer = new StandardTokenizer(Version, reader);
+        var tokenizer = new WordTokenizer(reader);
         TokenStream stream = new EnglishPossessiveFilter(Version, tokenizer);
         stream = new LowerCaseFilter(Version, stream);
         if (synonyms is not null) stream = new SynonymFilter(stream, synonyms, ignoreCase: true);

@@ -22,7 +22,6 @@ public sealed class MandateIndex : IDisposable
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
     private readonly MandateAnalysis _analysis;
-    private readonly int[] _sectionOfDoc;
     private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<string>> _vocabularyByLength = [];
 
@@ -36,28 +35,29 @@ public sealed class MandateIndex : IDisposable
         _analysis = new MandateAnalysis(seeds.Abbreviations);
         var similarity = new BM25Similarity();
 
-        using (var writer = new IndexWriter(_directory, new IndexWriterConfig(MandateAnalysis.Version, _analysis.Index) { Similarity = similarity }))
+        using (var writer = new IndexWriter(_directory, new IndexWriterConfig(MandateAnalysis.Version, _analysis.Index)
+        {
+            Similarity = similarity,
+            // One small segment that lives in memory: no compound file, no merging.
+            UseCompoundFile = false,
+            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+        }))
         {
             foreach (var section in Sections)
             {
                 writer.AddDocument(new Document
                 {
-                    new StringField("id", section.Id, Field.Store.YES),
                     new TextField("title", section.Title, Field.Store.NO),
                     new TextField("keywords", string.Join(" ; ", section.Keywords.Concat(section.Synonyms)), Field.Store.NO),
                     new TextField("text", WithoutNumber(section.Text), Field.Store.NO),
                 });
             }
-
             writer.Commit();
         }
-
         _reader = DirectoryReader.Open(_directory);
         _searcher = new IndexSearcher(_reader) { Similarity = similarity };
-        _sectionOfDoc = new int[_reader.MaxDoc];
-        var position = Sections.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
-        for (var doc = 0; doc < _reader.MaxDoc; doc++) _sectionOfDoc[doc] = position[_reader.Document(doc).Get("id")];
-
+        // One segment written in order: document n is section n (nothing is stored, which keeps start-up short).
+        if (_reader.MaxDoc != Sections.Count || _reader.Leaves.Count != 1) throw new InvalidOperationException("The mandate index must be one segment with one document per section.");
         SectionTerms = Sections.Select(s => new HashSet<string>(
             _analysis.Stems(s.Title).Concat(_analysis.Stems(string.Join(" ; ", s.Keywords.Concat(s.Synonyms)))).Concat(_analysis.Stems(WithoutNumber(s.Text))),
             StringComparer.Ordinal)).ToArray();
@@ -151,7 +151,7 @@ public sealed class MandateIndex : IDisposable
         var scores = new Dictionary<int, float>();
         if (query.Clauses.Count > 0)
         {
-            foreach (var hit in _searcher.Search(query, Sections.Count).ScoreDocs) scores[_sectionOfDoc[hit.Doc]] = hit.Score;
+            foreach (var hit in _searcher.Search(query, Sections.Count).ScoreDocs) scores[hit.Doc] = hit.Score;
         }
 
         if (sectionBoosts is not null)

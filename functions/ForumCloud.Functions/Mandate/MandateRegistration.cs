@@ -17,6 +17,7 @@ public static class MandateRegistration
     {
         // The knowledge index is built once, at start-up, from seeds/.
         services.AddSingleton(_ => MandateAnswerer.FromSeeds(Path.GetDirectoryName(SeedFiles.PathOf(MandateSeeds.MandateFile))));
+        services.AddHostedService<MandateWarmUp>();
         services.AddSingleton<IStorage, MemoryStorage>();
         services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));
         // PLACEHOLDER until the events capability is merged: the lead registers the real adapter over the events table.
