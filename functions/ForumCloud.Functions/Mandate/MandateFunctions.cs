@@ -30,7 +30,11 @@ public sealed class MandateFunctions(
             var errors = new FieldErrors();
             var question = errors.LongText("question", body.Question, MandateAnswerer.MaxQuestionLength);
             errors.ThrowIfAny();
-            return ApiResults.Ok(answerer.Ask(question));
+            var answer = answerer.Ask(question);
+            // Telemetry for calibrating the threshold: outcome, section and confidence, never the question text (it may hold personal data).
+            logger.LogInformation("Mandate question: answered {Answered}, section {Section}, score {Score}",
+                answer.Answered, answer.Sources.FirstOrDefault()?.Section, answer.Sources.FirstOrDefault()?.Score);
+            return ApiResults.Ok(answer);
         });
 
     /// <summary>
