@@ -107,7 +107,7 @@ public sealed partial class MandateBot(MandateAnswerer answerer, IOpenEventsSour
     private static partial Regex HelpWords();
 
     // "which forum events are open?", "open events", "upcoming events with seats", "can I register for an event" ...
-    [GeneratedRegex(@"\b(events?)\b.*\b(open|upcoming|available|register|registration|seats?|sign ?up|list)\b|\b(open|upcoming|available|list)\b.*\bevents?\b|活动", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(events?)\b.*\b(open|upcoming|available|register|registration|seats?|sign ?up|list)\b|\b(open|upcoming|available|list)\b.*\bevents?\b|活动.*(报名|名额|开放)|(开放|报名).*活动", RegexOptions.IgnoreCase)]
     private static partial Regex EventsWords();
 }
 

@@ -104,6 +104,15 @@ public sealed class MandateBotTests
     }
 
     [Fact]
+    public async Task A_question_about_science_popularization_activities_is_not_taken_for_an_events_request()
+    {
+        var (adapter, bot, _, _) = Create(new FakeEvents());
+        var reply = Assert.Single(await SendAsync(adapter, bot, Message(adapter, "科普活动由谁负责？"))).AsMessageActivity();
+        Assert.Contains("Duty IV", reply.Text);
+        Assert.Contains("第四项职责", reply.Text);
+    }
+
+    [Fact]
     public async Task Says_so_when_no_event_is_open()
     {
         var (adapter, bot, _, _) = Create(new FakeEvents());
