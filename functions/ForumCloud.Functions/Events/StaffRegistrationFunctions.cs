@@ -22,7 +22,7 @@ public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGa
             if (WantsCsv(request))
             {
                 var csv = RegistrationCsv.Write(await staff.ListAllAsync(id, cancellationToken));
-                return new CsvFileResult(csv, $"{id}-registrations.csv");
+                return ApiResults.Download("text/csv; charset=utf-8; header=present", csv, $"{id}-registrations.csv");
             }
 
             var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
@@ -47,21 +47,5 @@ public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGa
         var csv = accepted.Where(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
         var json = accepted.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
         return csv > 0 && csv > json;
-    }
-}
-
-/// <summary>A CSV download: bytes as given (with their BOM), as an attachment.</summary>
-public sealed class CsvFileResult(byte[] content, string fileName) : IActionResult
-{
-    public byte[] Content => content;
-
-    public async Task ExecuteResultAsync(ActionContext context)
-    {
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/csv; charset=utf-8; header=present";
-        response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-        response.ContentLength = content.Length;
-        await response.Body.WriteAsync(content, context.HttpContext.RequestAborted);
     }
 }

@@ -20,8 +20,12 @@ public static class ApiResults
 
     public static IActionResult NoContent() => new StatusCodeResult(StatusCodes.Status204NoContent);
 
-    public static IActionResult Text(string contentType, string body, int status = StatusCodes.Status200OK) =>
-        new ContentResult { StatusCode = status, ContentType = contentType, Content = body };
+    public static ContentBodyResult Text(string contentType, string body, int status = StatusCodes.Status200OK) =>
+        new(status, contentType, System.Text.Encoding.UTF8.GetBytes(body));
+
+    /// <summary>A download: the bytes as given (a CSV keeps its BOM), with a file name for the browser.</summary>
+    public static ContentBodyResult Download(string contentType, byte[] content, string fileName) =>
+        new(StatusCodes.Status200OK, contentType, content) { Headers = { ["Content-Disposition"] = $"attachment; filename=\"{fileName}\"" } };
 
     public static IActionResult Problem(ProblemException problem, string? instance = null)
     {

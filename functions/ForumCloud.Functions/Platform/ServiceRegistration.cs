@@ -2,6 +2,7 @@ using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
 using ForumCloud.Functions.Partners;
+using ForumCloud.Functions.Mandate;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.AddEvents();
         services.AddPartners();
         services.AddFilings();
+        services.AddMandate(configuration);
         return services;
     }
 }

@@ -33,7 +33,14 @@ public sealed class OpenApiParityTests
     }
 
     [Fact]
-    public void The_document_is_served_by_the_app() => Assert.StartsWith("openapi: 3.1", OpenApiDocument.Yaml);
+    public async Task The_document_is_served_by_the_app_over_http()
+    {
+        var http = await ForumCloud.Tests.Infrastructure.SharedRunner.ClientAsync();
+        var response = await http.GetAsync("api/openapi.yaml");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("application/yaml", response.Content.Headers.ContentType?.ToString());
+        Assert.StartsWith("openapi: 3.1", await response.Content.ReadAsStringAsync());
+    }
 
     // Route constraints (`{id:alpha}`) and optional markers are not part of an OpenAPI path.
     private static string Normalize(string route) =>

@@ -27,6 +27,11 @@ public sealed class AuthBoundaryTests
         "GET cooperations/{cooperationId}",
         "POST filings",
         "GET filings/{filingId}",
+        "POST ask",
+        "POST messages",
+        "GET chat",
+        "GET chat/webchat.js",
+        "POST directline/token",
     ];
 
     private static IReadOnlyList<FunctionDescriptor> HttpFunctions { get; } =

@@ -128,6 +128,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
             JsonNode.Parse("""{"to":"under-review","note":"checking","version":1}""")!.AsObject(), [_cooperationId], new HashSet<string> { "note" });
         yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none);
+        yield return new("ask", HttpMethod.Post, "api/ask", JsonNode.Parse("""{"question":"Who prepares the Zhongguancun Forum?"}""")!.AsObject(), [], none);
         yield return new("filing decision", HttpMethod.Post, $"api/staff/filings/{_filingId}/decision",
             JsonNode.Parse("""{"decision":"approve","note":"Reviewed with the S&T department."}""")!.AsObject(), [_filingId], new HashSet<string> { "note" });
     }

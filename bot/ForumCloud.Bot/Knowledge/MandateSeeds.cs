@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ForumCloud.Bot.Knowledge;
+
+/// <summary>The curated data beside the mandate text: section titles, keywords, synonyms, abbreviations, and the Chinese glossary.</summary>
+public sealed record MandateSeeds(
+    IReadOnlyList<MandateSection> Sections,
+    IReadOnlyDictionary<string, string[]> Abbreviations,
+    IReadOnlyList<GlossaryTerm> Glossary)
+{
+    public const string MandateFile = "mandate.txt";
+    public const string SectionsFile = "mandate-sections.json";
+    public const string GlossaryFile = "mandate-glossary.json";
+
+    /// <summary>seeds/ next to the running assembly (the projects copy it there at build time).</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "seeds");
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
+
+    public static MandateSeeds Load(string? directory = null)
+    {
+        directory ??= DefaultDirectory;
+        var text = File.ReadAllText(Path.Combine(directory, MandateFile));
+        var curated = JsonSerializer.Deserialize<SectionsDocument>(File.ReadAllText(Path.Combine(directory, SectionsFile)), Json)
+            ?? throw new InvalidDataException($"{SectionsFile} is empty.");
+        var glossary = JsonSerializer.Deserialize<GlossaryDocument>(File.ReadAllText(Path.Combine(directory, GlossaryFile)), Json)
+            ?? throw new InvalidDataException($"{GlossaryFile} is empty.");
+
+        var byId = curated.Sections.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var sections = new List<MandateSection>();
+        foreach (var (id, body) in MandateText.Split(text))
+        {
+            if (!byId.TryGetValue(id, out var data)) throw new InvalidDataException($"{SectionsFile} has no entry for section {id}.");
+            sections.Add(new MandateSection(id, data.Title, data.TitleZh, body, data.Keywords ?? [], data.Synonyms ?? []));
+        }
+
+        var unknown = byId.Keys.Except(sections.Select(s => s.Id)).ToList();
+        if (unknown.Count > 0) throw new InvalidDataException($"{SectionsFile} names sections the mandate does not have: {string.Join(", ", unknown)}.");
+        var badHints = glossary.Terms.SelectMany(t => t.Sections).Where(s => !byId.ContainsKey(s)).Distinct().ToList();
+        if (badHints.Count > 0) throw new InvalidDataException($"{GlossaryFile} names unknown sections: {string.Join(", ", badHints)}.");
+
+        return new MandateSeeds(sections, curated.Abbreviations ?? new Dictionary<string, string[]>(), glossary.Terms);
+    }
+
+    private sealed record SectionsDocument(
+        [property: JsonPropertyName("abbreviations")] Dictionary<string, string[]>? Abbreviations,
+        [property: JsonPropertyName("sections")] List<SectionData> Sections);
+
+    private sealed record SectionData(string Id, string Title, string TitleZh, string[]? Keywords, string[]? Synonyms);
+
+    private sealed record GlossaryDocument(List<GlossaryTerm> Terms);
+}
+
+/// <summary>A Chinese term, the English words it stands for, and the sections it points to.</summary>
+public sealed record GlossaryTerm(string Zh, string[] En, string[] Sections);

@@ -1,0 +1,51 @@
+using ForumCloud.Bot.Knowledge;
+using Xunit.Abstractions;
+
+namespace ForumCloud.Tests.Mandate;
+
+/// <summary>The evaluation sets in tests/eval must meet the targets. Latencies are printed, not asserted (a benchmark, not a timed test).</summary>
+public sealed class MandateEvalTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void English_set_meets_the_targets()
+    {
+        var summary = Run("mandate-en.jsonl");
+        Assert.True(summary.OnTopic >= 100, $"{summary.OnTopic} on-topic questions");
+        Assert.True(summary.OffTopic >= 20, $"{summary.OffTopic} off-topic questions");
+        Assert.True(summary.Top1 >= 0.95, $"top1 {summary.Top1}");
+        Assert.True(summary.Top3 >= 0.99, $"top3 {summary.Top3}");
+        Assert.True(summary.Refused >= 0.95, $"refused {summary.Refused}");
+        Assert.True(summary.FalseRefusals <= 0.03 * summary.OnTopic, $"false refusals {summary.FalseRefusals}");
+    }
+
+    [Fact]
+    public void Chinese_set_meets_the_target()
+    {
+        var summary = Run("mandate-zh.jsonl");
+        Assert.True(summary.OnTopic >= 20, $"{summary.OnTopic} Chinese questions");
+        Assert.True(summary.Top1 >= 0.85, $"top1 {summary.Top1}");
+    }
+
+    [Fact]
+    public void The_english_set_asks_about_every_section_at_least_three_times()
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "eval", "mandate-en.jsonl")).Where(l => l.Trim().Length > 0);
+        var counts = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("expect", out var x) && x.GetArrayLength() > 0)
+            .Select(e => e.GetProperty("expect")[0].GetString()!)
+            .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var section in MandateKnowledgeTests.Answerer.Value.Index.Sections)
+        {
+            Assert.True(counts.GetValueOrDefault(section.Id) >= 3, $"section {section.Id}: {counts.GetValueOrDefault(section.Id)} questions");
+        }
+    }
+
+    private EvalSummary Run(string file)
+    {
+        var misses = new StringWriter();
+        var summary = MandateEvaluation.Run(MandateKnowledgeTests.Answerer.Value, File.ReadLines(Path.Combine(AppContext.BaseDirectory, "eval", file)), misses);
+        output.WriteLine(misses.ToString());
+        output.WriteLine(summary.ToJson());
+        return summary;
+    }
+}
