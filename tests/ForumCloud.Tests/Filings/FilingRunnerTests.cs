@@ -15,14 +15,11 @@ namespace ForumCloud.Tests.Filings;
 public sealed class FilingRunnerTests : IAsyncLifetime
 {
     private const string FailingTechnology = "FAIL-SEAM catalogue outage";
-    private AzuriteProcess _azurite = null!;
-    private DevHostApp _runner = null!;
-    private HttpClient _http = null!;
+    private Infrastructure.PrivateRunner _runner = null!;
     private int _failedScreenings;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartInMemoryAsync();
         var real = new FilingScreening(TechnologyCatalogue.LoadSeed(), new EnglishTerms());
         var screening = new Mock<IFilingScreening>();
         screening.Setup(s => s.Screen(It.IsAny<FilingDirection>(), It.Is<TechnologyDetails>(t => t.Name == FailingTechnology)))
@@ -31,36 +28,23 @@ public sealed class FilingRunnerTests : IAsyncLifetime
         screening.Setup(s => s.Screen(It.IsAny<FilingDirection>(), It.Is<TechnologyDetails>(t => t.Name != FailingTechnology)))
             .Returns((FilingDirection d, TechnologyDetails t) => real.Screen(d, t));
 
-        var options = new DevHostOptions
-        {
-            StorageConnectionString = _azurite.ConnectionString,
-            StartAzuriteIfNeeded = false,
-            LoadSeeds = false,
-            ConfigureServices = services => services.AddSingleton(screening.Object),
-        };
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
-        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/") };
+        _runner = await Infrastructure.PrivateRunner.StartAsync((options, _) => options.ConfigureServices = services => services.AddSingleton(screening.Object));
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _runner.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _runner.DisposeAsync();
 
     [Fact]
     public async Task A_filing_whose_processing_always_fails_is_tried_five_times_then_poisoned_and_marked_processing_failed()
     {
-        var (id, token) = await FilingSamples.SubmitAsync(_http, FilingSamples.Body(technology: FailingTechnology));
+        var (id, token) = await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(technology: FailingTechnology));
 
-        var filing = await Infrastructure.Eventually.ValueAsync(() => FilingSamples.GetAsync(_http, id, token),
+        var filing = await Infrastructure.Eventually.ValueAsync(() => FilingSamples.GetAsync(_runner.Http, id, token),
             f => f.GetProperty("status").GetString() == "processing-failed", TimeSpan.FromSeconds(90), "the filing to be marked processing-failed");
 
         Assert.Equal(5, _failedScreenings);
         Assert.Contains("The catalogue service is unavailable.", filing.GetProperty("failureReason").GetString());
         Assert.Equal("processing-failed", filing.GetProperty("history").EnumerateArray().Last().GetProperty("status").GetString());
-        var storage = StorageAccount.FromConnectionString(_azurite.ConnectionString);
+        var storage = _runner.Storage;
         Assert.Empty((await storage.Queue(QueueNames.Filings).PeekMessagesAsync(32)).Value);
     }
 
@@ -68,22 +52,22 @@ public sealed class FilingRunnerTests : IAsyncLifetime
     public async Task Many_filings_processed_concurrently_take_certificate_numbers_1_to_N_exactly_once()
     {
         const int count = 40;
-        var submitted = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => FilingSamples.SubmitAsync(_http, FilingSamples.Body(uscc: FilingSamples.RandomUscc()))));
-        var filings = await Task.WhenAll(submitted.Select(s => FilingSamples.WaitProcessedAsync(_http, s.FilingId, s.Token)));
+        var submitted = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: FilingSamples.RandomUscc()))));
+        var filings = await Task.WhenAll(submitted.Select(s => FilingSamples.WaitProcessedAsync(_runner.Http, s.FilingId, s.Token)));
 
         var year = ShanghaiClock.Today(TimeProvider.System).Year;
         var numbers = filings.Select(f => f.GetProperty("certificateNumber").GetString()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(Enumerable.Range(1, count).Select(n => $"{year}-E-{n:D6}"), numbers);
 
         // Redelivering every message changes nothing and takes no new number.
-        var storage = StorageAccount.FromConnectionString(_azurite.ConnectionString);
+        var storage = _runner.Storage;
         foreach (var (id, _) in submitted) await QueueMessages.SendAsync(storage.Queue(QueueNames.Filings), new FilingWork(id), CancellationToken.None);
         await Infrastructure.Eventually.TrueAsync(async () => (await storage.Queue(QueueNames.Filings).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, what: "the redelivered messages to be consumed");
-        var after = await Task.WhenAll(submitted.Select(s => FilingSamples.GetAsync(_http, s.FilingId, s.Token)));
+        var after = await Task.WhenAll(submitted.Select(s => FilingSamples.GetAsync(_runner.Http, s.FilingId, s.Token)));
         Assert.Equal(numbers, after.Select(f => f.GetProperty("certificateNumber").GetString()).Order(StringComparer.Ordinal).ToList());
         Assert.All(after, f => Assert.Equal(3, f.GetProperty("history").GetArrayLength()));
 
-        var list = await _http.GetFromJsonAsync<JsonElement>("api/staff/filings?status=registered&pageSize=100");
+        var list = await _runner.Http.GetFromJsonAsync<JsonElement>("api/staff/filings?status=registered&pageSize=100");
         Assert.Equal(count, list.GetProperty("items").GetArrayLength());
     }
 }

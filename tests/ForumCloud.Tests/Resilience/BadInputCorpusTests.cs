@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ForumCloud.DevHost;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Infrastructure;
 
@@ -14,19 +13,12 @@ namespace ForumCloud.Tests.Resilience;
 /// </summary>
 public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
-    private AzuriteProcess _azurite = null!;
-    private DevHostApp _runner = null!;
-    private HttpClient _http = null!;
-    private StorageAccount _storage = null!;
+    private PrivateRunner _runner = null!;
     private string _partnerId = "", _partnerToken = "", _cooperationId = "", _code = "", _filingId = "";
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartInMemoryAsync();
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"],
-            new DevHostOptions { StorageConnectionString = _azurite.ConnectionString, StartAzuriteIfNeeded = false, LoadSeeds = false, RunTriggers = false });
-        _storage = StorageAccount.FromConnectionString(_azurite.ConnectionString);
-        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/") };
+        _runner = await PrivateRunner.StartAsync((options, _) => options.RunTriggers = false);
 
         await PostAsync("api/staff/events", EventBody("corpus-event"));
         var partner = await PostAsync("api/partners", PartnerBody());
@@ -36,18 +28,13 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body())).GetProperty("filingId").GetString()!;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _runner.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _runner.DisposeAsync();
 
     [Fact]
     public async Task Every_bad_request_is_a_4xx_problem_and_changes_nothing()
     {
         var cases = WriteEndpoints().SelectMany(BadInputCorpus.For).Concat(HeaderCases()).ToList();
-        var before = await StorageSnapshot.TakeAsync(_storage);
+        var before = await StorageSnapshot.TakeAsync(_runner.Storage);
         var failures = new List<string>();
 
         foreach (var bad in cases)
@@ -60,7 +47,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
             }
 
             foreach (var (name, value) in bad.Headers) request.Headers.TryAddWithoutValidation(name, value);
-            var response = await _http.SendAsync(request);
+            var response = await _runner.Http.SendAsync(request);
             var status = (int)response.StatusCode;
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (status is < 400 or >= 500 || mediaType != "application/problem+json")
@@ -72,7 +59,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         output.WriteLine($"{cases.Count} bad requests over {cases.Select(c => c.Endpoint).Distinct().Count()} write endpoints");
         Assert.True(cases.Count >= 200, $"only {cases.Count} cases");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases were not 4xx problems:\n" + string.Join("\n", failures.Take(40)));
-        Assert.Equal(before, await StorageSnapshot.TakeAsync(_storage));
+        Assert.Equal(before, await StorageSnapshot.TakeAsync(_runner.Storage));
     }
 
     public static readonly string[] Injections =
@@ -103,7 +90,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
                     tried++;
                     var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?{parameter}={Uri.EscapeDataString(injection)}");
                     if (header is { } h) request.Headers.Add(h.Item1, h.Item2);
-                    var response = await _http.SendAsync(request);
+                    var response = await _runner.Http.SendAsync(request);
                     if ((int)response.StatusCode is < 400 or >= 500 || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                     {
                         failures.Add($"{path}?{parameter}={injection}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -156,7 +143,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Problems.Json(body.ToJsonString()) };
         if (header is { } h) request.Headers.Add(h.Name, h.Value);
-        var response = await _http.SendAsync(request);
+        var response = await _runner.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement;

@@ -1,7 +1,6 @@
 using System.Net;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
-using ForumCloud.DevHost;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Filings;
 using ForumCloud.Tests.Infrastructure;
@@ -16,51 +15,34 @@ namespace ForumCloud.Tests.Resilience;
 public sealed class PartialFailureTests : IAsyncLifetime
 {
     private volatile bool _queueDown = true;
-    private AzuriteProcess _azurite = null!;
-    private DevHostApp _runner = null!;
-    private HttpClient _http = null!;
-    private StorageAccount _storage = null!;
+    private PrivateRunner _runner = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartInMemoryAsync();
         var policy = new TransientFaultPolicy(
             m => _queueDown && m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith($"/{QueueNames.Filings}/messages", StringComparison.Ordinal),
             failuresPerRequest: int.MaxValue);
-        var connection = _azurite.ConnectionString;
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], new DevHostOptions
-        {
-            StorageConnectionString = connection,
-            StartAzuriteIfNeeded = false,
-            LoadSeeds = false,
-            ConfigureServices = services => services.AddSingleton(StorageAccount.FromConnectionString(connection, o => o.AddPolicy(policy, HttpPipelinePosition.PerRetry))),
-        });
-        _storage = StorageAccount.FromConnectionString(connection);
-        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/") };
+        _runner = await PrivateRunner.StartAsync((options, connection) => options.ConfigureServices = services =>
+            services.AddSingleton(StorageAccount.FromConnectionString(connection, o => o.AddPolicy(policy, HttpPipelinePosition.PerRetry))));
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _runner.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _runner.DisposeAsync();
 
     [Fact]
     public async Task A_filing_whose_enqueue_fails_is_rolled_back_and_the_same_filing_sent_again_completes()
     {
         var body = FilingSamples.Body();
-        var before = await StorageSnapshot.TakeAsync(_storage);
+        var before = await StorageSnapshot.TakeAsync(_runner.Storage);
 
-        var failed = await _http.PostAsync("api/filings", FilingSamples.Content(body));
+        var failed = await _runner.Http.PostAsync("api/filings", FilingSamples.Content(body));
 
         await Problems.AssertProblemAsync(failed, HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(failed.Headers.RetryAfter);
-        Assert.Equal(before, await StorageSnapshot.TakeAsync(_storage));
+        Assert.Equal(before, await StorageSnapshot.TakeAsync(_runner.Storage));
 
         _queueDown = false;
-        var (filingId, token) = await FilingSamples.SubmitAsync(_http, body);
-        var processed = await FilingSamples.WaitProcessedAsync(_http, filingId, token);
+        var (filingId, token) = await FilingSamples.SubmitAsync(_runner.Http, body);
+        var processed = await FilingSamples.WaitProcessedAsync(_runner.Http, filingId, token);
         Assert.Equal("registered", processed.GetProperty("status").GetString());
     }
 }
