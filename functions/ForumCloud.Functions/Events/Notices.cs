@@ -178,8 +178,21 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
                 {
-                    // Which row moved is unknown: leave them all; the sweeper publishes them again and a later message clears them.
-                    logger.LogInformation("PendingNotice of {Count} registration(s) of {EventId} left for the sweeper", actions.Count, actions[0].Entity.PartitionKey);
+                    // Which row moved is not reported: clear the others one by one (rare, so the extra writes do not matter).
+                    var left = 0;
+                    foreach (var action in actions)
+                    {
+                        try
+                        {
+                            await events.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace, cancellationToken);
+                        }
+                        catch (RequestFailedException one) when (one.Status is 412 or 404)
+                        {
+                            left++;
+                        }
+                    }
+
+                    logger.LogDebug("{Left} of {Count} PendingNotice mark(s) in {EventId} belong to a newer change", left, actions.Count, actions[0].Entity.PartitionKey);
                     break;
                 }
             }

@@ -58,9 +58,9 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
             touched.Add(perEvent.Key);
         }
 
-        // (b) Free seats next to a waitlist: a promotion that never ran (or whose message was lost before it ran).
-        // Table filters cannot compare two properties, so Confirmed < Capacity is checked here.
-        var ledgerFilter = TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger} and Waitlisted gt {0}");
+        // (b) Free seats next to a waitlist in a ledger untouched for the minimum age: a promotion that never ran (a
+        // fresh one may still be on its way). Table filters cannot compare two properties: Confirmed < Capacity is checked here.
+        var ledgerFilter = TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger} and Waitlisted gt {0} and Timestamp le {cutoff}");
         var ledgers = 0;
         await foreach (var ledger in Table.QueryAsync<SeatLedgerRow>(ledgerFilter, cancellationToken: cancellationToken))
         {

@@ -17,6 +17,7 @@ namespace ForumCloud.Tests.Events;
 /// the RegistrationSweeper, run by hand, publishes the change again so that the notice (and a lost promotion)
 /// happens. The runner has no triggers: the suite's shared runner drains the queue with a healthy pipeline.
 /// </summary>
+[Collection(RegistrationSweeps.Collection)]
 public sealed class RegistrationSweeperTests : IAsyncLifetime
 {
     private TransientFaultPolicy _policy = null!;
