@@ -118,6 +118,22 @@ public sealed class RegistrationRow : ITableEntity
     public string? CheckedInBy { get; set; }
     public string ManageTokenHash { get; set; } = "";
 
+    /// <summary>
+    /// The <see cref="RegistrationChangeKind"/> whose notice is not yet handled, set in the transaction that commits
+    /// the change and cleared by the queue handler once the notice is out. A value older than a few minutes means the
+    /// message was lost: <see cref="RegistrationSweep"/> publishes it again.
+    /// </summary>
+    public string? PendingNotice { get; set; }
+
+    public DateTimeOffset? PendingSince { get; set; }
+
+    /// <summary>Marks the change this row's transaction commits as not yet announced.</summary>
+    public void MarkPending(RegistrationChangeKind kind, DateTimeOffset now)
+    {
+        PendingNotice = kind.ToString();
+        PendingSince = now;
+    }
+
     [IgnoreDataMember]
     public RegistrationStatus StatusValue => Enum.Parse<RegistrationStatus>(Status);
 

@@ -16,6 +16,8 @@ public static class EventsRegistration
         services.AddSingleton<StaffRegistrations>();
         services.AddSingleton<WaitlistPromotion>();
         services.AddSingleton<RegistrationNotices>();
+        services.TryAddSingleton(new RegistrationSweepOptions());
+        services.AddSingleton<RegistrationSweep>();
         services.TryAddSingleton<INotificationSender, LoggingNotificationSender>();
         services.AddSingleton<ISeedLoader, EventSeedLoader>();
         return services;

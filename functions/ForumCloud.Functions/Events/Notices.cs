@@ -82,11 +82,12 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
         var keyOf = changes.ToDictionary(c => NoticeRow.RowFor(c.Code!, c.Kind), c => c);
         var written = await ReadByKeysAsync<NoticeRow>(outbox, partition, keyOf.Keys, cancellationToken);
 
+        // Read for every change, not only the missing notices: the rows (and their ETags) also serve to clear PendingNotice.
+        var events = storage.Table(TableNames.ForumEvents);
+        var registrations = await ReadByKeysAsync<RegistrationRow>(events, eventId, changes.Select(c => EventKeys.Registration(c.Code!)).Distinct(), cancellationToken);
         var missing = keyOf.Where(k => !written.ContainsKey(k.Key)).Select(k => k.Value).ToList();
         if (missing.Count > 0)
         {
-            var events = storage.Table(TableNames.ForumEvents);
-            var registrations = await ReadByKeysAsync<RegistrationRow>(events, eventId, missing.Select(c => EventKeys.Registration(c.Code!)).Distinct(), cancellationToken);
             var eventRow = await events.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken);
             var now = time.GetUtcNow();
             var rows = new List<NoticeRow>();
@@ -137,6 +138,64 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
         {
             await outbox.SubmitTransactionAsync(chunk.Select(n => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
                 new TableEntity(n.PartitionKey, n.RowKey) { ["SentAt"] = sentAt }, ETag.All)), cancellationToken);
+        }
+
+        await ClearPendingAsync(events, changes.Where(c => written.ContainsKey(NoticeRow.RowFor(c.Code!, c.Kind))), registrations, cancellationToken);
+    }
+
+    /// <summary>
+    /// The notices are out: clear PendingNotice on the registrations that still wait for exactly this kind, in
+    /// transactions of the event's partition (one per message in the usual case, not one write per registration).
+    /// Each row is guarded by the ETag read before the notice was written: a 412 means a newer change (with its
+    /// own message and its own PendingNotice) came meanwhile, and that row is left alone. A replace rather than a
+    /// merge, because a merge cannot remove a property; under the ETag it writes back exactly what was read.
+    /// </summary>
+    private async Task ClearPendingAsync(TableClient events, IEnumerable<ChangedRegistration> announced, Dictionary<string, RegistrationRow> registrations, CancellationToken cancellationToken)
+    {
+        var rows = announced
+            .Select(c => registrations.TryGetValue(EventKeys.Registration(c.Code!), out var row) && row.PendingNotice == c.Kind.ToString() ? row : null)
+            .OfType<RegistrationRow>()
+            .DistinctBy(r => r.RowKey)
+            .ToList();
+        foreach (var chunk in rows.Chunk(SeatAllocator.MaxOperations))
+        {
+            var actions = chunk.Select(row =>
+            {
+                row.PendingNotice = null;
+                row.PendingSince = null;
+                return new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag);
+            }).ToList();
+            while (actions.Count > 0)
+            {
+                try
+                {
+                    await events.SubmitTransactionAsync(actions, cancellationToken);
+                    break;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404 && ex.FailedTransactionActionIndex is int failed && failed < actions.Count)
+                {
+                    actions.RemoveAt(failed); // changed or gone since it was read: not ours to clear
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
+                {
+                    // Which row moved is not reported: clear the others one by one (rare, so the extra writes do not matter).
+                    var left = 0;
+                    foreach (var action in actions)
+                    {
+                        try
+                        {
+                            await events.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace, cancellationToken);
+                        }
+                        catch (RequestFailedException one) when (one.Status is 412 or 404)
+                        {
+                            left++;
+                        }
+                    }
+
+                    logger.LogDebug("{Left} of {Count} PendingNotice mark(s) in {EventId} belong to a newer change", left, actions.Count, actions[0].Entity.PartitionKey);
+                    break;
+                }
+            }
         }
     }
 

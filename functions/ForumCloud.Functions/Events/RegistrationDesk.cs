@@ -74,6 +74,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             else ledger.Waitlisted--;
             row.Status = nameof(RegistrationStatus.Cancelled);
             row.CancelledAt = time.GetUtcNow();
+            row.MarkPending(RegistrationChangeKind.Cancelled, row.CancelledAt.Value);
             try
             {
                 await Table.SubmitTransactionAsync(

@@ -225,6 +225,8 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 RegisteredAt = now,
                 ConfirmedAt = confirmed ? now : null,
                 ManageTokenHash = request.ManageTokenHash,
+                PendingNotice = (confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted).ToString(),
+                PendingSince = now,
             }));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
                 new EmailGuardRow { PartitionKey = eventId, RowKey = pending.EmailKey, Code = pending.Code }));

@@ -36,6 +36,7 @@ public sealed class WaitlistPromotion(StorageAccount storage, RegistrationChange
             {
                 row.Status = nameof(RegistrationStatus.Confirmed);
                 row.ConfirmedAt = now;
+                row.MarkPending(RegistrationChangeKind.Promoted, now);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag));
             }
 
