@@ -1,0 +1,29 @@
+using ForumCloud.Bot.Conversation;
+using ForumCloud.Tests.Events;
+using ForumCloud.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ForumCloud.Tests.Mandate;
+
+/// <summary>The bot's list of open events comes from the real events table, with seats left.</summary>
+public sealed class OpenEventsSourceTests
+{
+    [Fact]
+    public async Task The_bot_sees_published_events_open_for_registration_with_seats_left_and_not_others()
+    {
+        if (SharedRunner.ExternalBaseUrl is not null) return; // needs the runner's services
+        var http = await SharedRunner.ClientAsync();
+        var open = await EventsApi.CreateEventAsync(http, capacity: 7);
+        var draft = await EventsApi.CreateEventAsync(http, capacity: 7, status: "draft");
+        var notYet = await EventsApi.CreateEventAsync(http, capacity: 7, opensIn: TimeSpan.FromDays(3));
+        var response = await http.PostAsync($"api/events/{open}/registrations", Problems.Json("""{"name":"Ada Lovelace","email":"ada.open@example.org","organization":"AE","country":"GB"}"""));
+        Assert.True(response.IsSuccessStatusCode);
+
+        var source = SharedRunner.App!.Services.GetRequiredService<IOpenEventsSource>();
+        var listed = await source.ListOpenAsync(CancellationToken.None);
+
+        var mine = Assert.Single(listed, e => e.EventId == open);
+        Assert.Equal(6, mine.SeatsLeft);
+        Assert.DoesNotContain(listed, e => e.EventId == draft || e.EventId == notYet);
+    }
+}
