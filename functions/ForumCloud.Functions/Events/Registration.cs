@@ -55,25 +55,6 @@ public sealed record Attendee(string Name, string Email, string Organization, st
         Secrets.Hash(string.Join('\u001f', eventId, Name, Email.Trim().ToLowerInvariant(), Organization, Country, Role ?? "", PartnerId ?? ""));
 }
 
-/// <summary>A stored registration.</summary>
-public sealed record Registration(
-    string Code,
-    string EventId,
-    string Name,
-    string Email,
-    string Organization,
-    string Country,
-    string? Role,
-    string? PartnerId,
-    RegistrationStatus Status,
-    long WaitlistNumber,
-    DateTimeOffset RegisteredAt,
-    DateTimeOffset? ConfirmedAt,
-    DateTimeOffset? CancelledAt,
-    DateTimeOffset? CheckedInAt,
-    string? CheckedInBy,
-    string ManageTokenHash);
-
 /// <summary>The 201 answer to a registration (and, unchanged, to its idempotent retries).</summary>
 public sealed record RegistrationReceipt(string Code, string ManageToken, RegistrationStatus Status, int? WaitlistPosition, string EventId);
 
