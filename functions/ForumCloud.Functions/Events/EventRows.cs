@@ -136,9 +136,6 @@ public sealed class RegistrationRow : ITableEntity
 
     [IgnoreDataMember]
     public RegistrationStatus StatusValue => Enum.Parse<RegistrationStatus>(Status);
-
-    public Registration ToRegistration() => new(Code, PartitionKey, Name, Email, Organization, Country, Role, PartnerId, StatusValue, WaitlistNumber,
-        RegisteredAt, ConfirmedAt, CancelledAt, CheckedInAt, CheckedInBy, ManageTokenHash);
 }
 
 /// <summary>One per (event, email): inserted in the allocation transaction, so a second registration of the email fails with 409.</summary>
