@@ -18,8 +18,6 @@ public sealed class QueueTriggerListener(
     FunctionInvoker invoker,
     ILogger logger) : BackgroundService
 {
-    // Long enough for any handler here; the host renews its lease, the runner simply allows plenty.
-    private static readonly TimeSpan InFlightVisibility = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,7 +36,7 @@ public sealed class QueueTriggerListener(
             QueueMessage[] batch;
             try
             {
-                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, InFlightVisibility, stoppingToken)).Value;
+                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, MessageLease.Visibility, stoppingToken)).Value;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -63,37 +61,61 @@ public sealed class QueueTriggerListener(
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
     {
+        string popReceipt;
+        Exception? failure = null;
+        var lease = new MessageLease(queue, message.MessageId, message.PopReceipt);
+        try
+        {
+            if (message.DequeueCount <= settings.MaxDequeueCount)
+            {
+                await invoker.InvokeAsync(function, new TriggerInput(QueueMessage: Decode(message.MessageText)), stoppingToken);
+            }
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            await lease.DisposeAsync();
+            popReceipt = lease.PopReceipt;
+        }
+
         try
         {
             if (message.DequeueCount > settings.MaxDequeueCount)
             {
-                await MoveToPoisonAsync(message, stoppingToken);
-                return;
+                await MoveToPoisonAsync(message, popReceipt, stoppingToken);
             }
-
-            var text = Decode(message.MessageText);
-            await invoker.InvokeAsync(function, new TriggerInput(QueueMessage: text), stoppingToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+            else if (failure is null)
+            {
+                await queue.DeleteMessageAsync(message.MessageId, popReceipt, stoppingToken);
+            }
+            else
+            {
+                logger.LogError(failure, "Function {Function} failed on message {MessageId} (try {Try} of {Max})",
+                    function.Name, message.MessageId, message.DequeueCount, settings.MaxDequeueCount);
+                await ReleaseOrPoisonAsync(message, popReceipt, stoppingToken);
+            }
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Function {Function} failed on message {MessageId} (try {Try} of {Max})",
-                function.Name, message.MessageId, message.DequeueCount, settings.MaxDequeueCount);
-            await ReleaseOrPoisonAsync(message, stoppingToken);
+            // The message becomes visible again when its lease runs out; a handler that already ran is idempotent.
+            logger.LogWarning("Could not complete message {MessageId} on {Queue}: {Error}", message.MessageId, queue.Name, ex.GetType().Name);
         }
     }
 
-    private async Task ReleaseOrPoisonAsync(QueueMessage message, CancellationToken stoppingToken)
+    private async Task ReleaseOrPoisonAsync(QueueMessage message, string popReceipt, CancellationToken stoppingToken)
     {
         try
         {
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
-                await MoveToPoisonAsync(message, stoppingToken);
+                await MoveToPoisonAsync(message, popReceipt, stoppingToken);
             }
             else
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken);
+                await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken);
             }
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -103,11 +125,11 @@ public sealed class QueueTriggerListener(
         }
     }
 
-    private async Task MoveToPoisonAsync(QueueMessage message, CancellationToken stoppingToken)
+    private async Task MoveToPoisonAsync(QueueMessage message, string popReceipt, CancellationToken stoppingToken)
     {
         // The poison copy keeps the original (still encoded) text, as the Functions host does.
         await poison.SendMessageAsync(message.MessageText, stoppingToken);
-        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        await queue.DeleteMessageAsync(message.MessageId, popReceipt, stoppingToken);
         logger.LogWarning("Message {MessageId} moved to {Poison} after {Count} tries", message.MessageId, poison.Name, message.DequeueCount);
     }
 

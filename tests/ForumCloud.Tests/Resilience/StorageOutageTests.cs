@@ -1,5 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using ForumCloud.DevHost;
+using ForumCloud.Tests.Events;
+using ForumCloud.Tests.Filings;
 using ForumCloud.Tests.Infrastructure;
 
 namespace ForumCloud.Tests.Resilience;
@@ -46,6 +51,97 @@ public sealed class StorageOutageTests : IAsyncLifetime
 
         _azurite = await StartAzuriteAsync();
         await Eventually.TrueAsync(async () => (await _http.GetAsync("api/health")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "health to recover");
+    }
+
+    [Fact]
+    public async Task Registrations_and_filings_sent_through_an_outage_are_answered_503_or_kept_exactly_once()
+    {
+        const int capacity = 15;
+        var eventId = await EventsApi.CreateEventAsync(_http, capacity: capacity);
+        var registrations = new ConcurrentBag<(string Code, string Token)>();
+        var filings = new ConcurrentBag<(string Id, string Token)>();
+        var statuses = new ConcurrentBag<int>();
+        var unexpected = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+
+        async Task SendAsync(int n)
+        {
+            try
+            {
+                var registration = await EventsApi.PostRegistrationAsync(_http, eventId, EventsApi.Attendee($"outage{n}@example.org"));
+                await RecordAsync(registration, HttpStatusCode.Created, body => registrations.Add((body.GetProperty("code").GetString()!, body.GetProperty("manageToken").GetString()!)));
+                var filing = await _http.PostAsync("api/filings", FilingSamples.Content(FilingSamples.Body(uscc: FilingSamples.RandomUscc())));
+                await RecordAsync(filing, HttpStatusCode.Accepted, body => filings.Add((body.GetProperty("filingId").GetString()!, body.GetProperty("accessToken").GetString()!)));
+            }
+            catch (HttpRequestException ex)
+            {
+                unexpected.Add("connection: " + ex.Message);
+            }
+        }
+
+        async Task RecordAsync(HttpResponseMessage response, HttpStatusCode success, Action<JsonElement> keep)
+        {
+            statuses.Add((int)response.StatusCode);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == success) keep(JsonDocument.Parse(text).RootElement);
+            else if (response.StatusCode != HttpStatusCode.ServiceUnavailable || response.Headers.RetryAfter is null || text.Contains("   at ", StringComparison.Ordinal))
+                unexpected.Add($"{(int)response.StatusCode} {text}");
+        }
+
+        // Four phases of two seconds each: healthy, storage down, storage back, healthy.
+        var load = Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                await Task.WhenAll(SendAsync(2 * n), SendAsync(2 * n + 1));
+            }
+        });
+        await Task.Delay(2000);
+        await _azurite!.DisposeAsync();
+        _azurite = null;
+        await Task.Delay(3000);
+        _azurite = await StartAzuriteAsync();
+        await Task.Delay(3000);
+        await stop.CancelAsync();
+        await load;
+
+        Assert.Empty(unexpected);
+        Assert.Contains(503, statuses);
+        Assert.NotEmpty(registrations);
+        Assert.NotEmpty(filings);
+
+        // Every accepted registration is stored exactly once, and the event is not oversold.
+        var listed = await EventsApi.StaffListAsync(_http, eventId);
+        var codes = listed.Select(r => r.GetProperty("code").GetString()!).ToList();
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+        Assert.All(registrations, r => Assert.Contains(r.Code, codes));
+        Assert.True(listed.Count(r => r.GetProperty("status").GetString() == "confirmed") <= capacity);
+
+        // Every accepted filing is processed; certificate numbers are unique and gapless.
+        // A message whose release could not be written during the outage comes back when its lease (30 s) ends.
+        var processed = await Task.WhenAll(filings.Select(f => Eventually.ValueAsync(() => FilingSamples.GetAsync(_http, f.Id, f.Token),
+            v => v.GetProperty("status").GetString() is not ("submitted" or "screening"), TimeSpan.FromSeconds(120), $"filing {f.Id} to be processed")));
+        Assert.All(processed, f => Assert.NotEqual("processing-failed", f.GetProperty("status").GetString()));
+
+        // Numbers across every registered filing in the store (also one whose client saw a 503 while its
+        // submission landed): unique and gapless per year and direction.
+        var numbers = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await _http.GetFromJsonAsync<JsonElement>("api/staff/filings?status=registered&pageSize=100" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)));
+            numbers.AddRange(page.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("certificateNumber").GetString()!));
+            continuation = page.GetProperty("continuation").GetString();
+        }
+        while (continuation is not null);
+
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.All(processed.Where(f => f.TryGetProperty("certificateNumber", out _)), f => Assert.Contains(f.GetProperty("certificateNumber").GetString()!, numbers));
+        foreach (var series in numbers.GroupBy(n => n[..^7]))
+        {
+            var sequence = series.Select(n => int.Parse(n[^6..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            Assert.Equal(Enumerable.Range(1, sequence.Count), sequence);
+        }
     }
 
     private Task<AzuriteProcess> StartAzuriteAsync() => AzuriteProcess.StartAsync(_ports[0], _ports[1], _ports[2], _location);
