@@ -5,8 +5,9 @@ namespace ForumCloud.Functions.Filings;
 
 /// <summary>
 /// Accepts a filing: validate (400, nothing stored), claim the duplicate guard (409), store the filing
-/// with its first history entry, enqueue its id. A failure after the claim rolls the submission back
-/// (filing deleted, guard released), so the applicant can simply retry.
+/// with its first history entry, enqueue its id. A failure to store rolls the claim back (filing
+/// deleted, guard released), so the applicant can simply retry. Once the filing is stored it is
+/// accepted (202) even if the enqueue fails: the filing sweeper (<see cref="FilingSweep"/>) enqueues it.
 /// </summary>
 public sealed class FilingSubmissions(
     FilingStore store,
@@ -45,13 +46,21 @@ public sealed class FilingSubmissions(
                 DecisionDueNote = note,
             };
             await store.CreateAsync(record, new FilingHistoryEntry(now, FilingStatus.Submitted, ApplicantActor, "Filing submitted."), cancellationToken);
-            await QueueMessages.SendAsync(storage.Queue(QueueNames.Filings), new FilingWork(filingId), cancellationToken);
         }
         catch (Exception ex)
         {
             logger.LogWarning("Submission of filing {FilingId} failed ({Error}); rolling back", filingId, ex.GetType().Name);
             await RollBackAsync(details, filingId);
             throw;
+        }
+
+        try
+        {
+            await QueueMessages.SendAsync(storage.Queue(QueueNames.Filings), new FilingWork(filingId), cancellationToken);
+        }
+        catch (Exception ex) when (StorageFaults.IsOutage(ex) || ex is Azure.RequestFailedException)
+        {
+            logger.LogWarning("Filing {FilingId} stored but not enqueued ({Error}); the filing sweeper will enqueue it", filingId, ex.GetType().Name);
         }
 
         logger.LogInformation("Filing {FilingId} submitted ({Direction})", filingId, details.Direction);

@@ -19,6 +19,8 @@ public static class FilingsRegistration
         services.AddSingleton(sp => new CertificateCounter(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FilingProcessor>();
         services.AddSingleton<FilingSubmissions>();
+        services.AddSingleton(new FilingSweepOptions());
+        services.AddSingleton<FilingSweep>();
         services.AddSingleton<FilingDecisions>();
         services.AddSingleton<FilingViews>();
         return services;

@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
+using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Filings;
 using ForumCloud.Tests.Infrastructure;
@@ -8,9 +9,9 @@ using ForumCloud.Tests.Infrastructure;
 namespace ForumCloud.Tests.Resilience;
 
 /// <summary>
-/// The table write succeeds and the enqueue fails. A filing is rolled back: the client gets a 503 and
-/// nothing is stored, so sending the same filing again completes it. (Registrations keep what they
-/// committed and the registration sweeper re-announces it; see the events tests.)
+/// The table write succeeds and the enqueue fails. A stored filing is accepted (202, the applicant has
+/// its token) and the filing sweeper enqueues it later. (Registrations: the registration sweeper, see
+/// the events tests.)
 /// </summary>
 public sealed class PartialFailureTests : IAsyncLifetime
 {
@@ -23,26 +24,32 @@ public sealed class PartialFailureTests : IAsyncLifetime
             m => _queueDown && m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith($"/{QueueNames.Filings}/messages", StringComparison.Ordinal),
             failuresPerRequest: int.MaxValue);
         _runner = await PrivateRunner.StartAsync((options, connection) => options.ConfigureServices = services =>
-            services.AddSingleton(StorageAccount.FromConnectionString(connection, o => o.AddPolicy(policy, HttpPipelinePosition.PerRetry))));
+        {
+            services.AddSingleton(StorageAccount.FromConnectionString(connection, o => o.AddPolicy(policy, HttpPipelinePosition.PerRetry)));
+            services.AddSingleton(new FilingSweepOptions { MinimumAge = TimeSpan.Zero });
+        });
     }
 
     public async Task DisposeAsync() => await _runner.DisposeAsync();
 
     [Fact]
-    public async Task A_filing_whose_enqueue_fails_is_rolled_back_and_the_same_filing_sent_again_completes()
+    public async Task A_filing_whose_enqueue_fails_is_accepted_and_the_sweeper_gets_it_processed()
     {
-        var body = FilingSamples.Body();
-        var before = await StorageSnapshot.TakeAsync(_runner.Storage);
+        var (filingId, token) = await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body());
 
-        var failed = await _runner.Http.PostAsync("api/filings", FilingSamples.Content(body));
-
-        await Problems.AssertProblemAsync(failed, HttpStatusCode.ServiceUnavailable);
-        Assert.NotNull(failed.Headers.RetryAfter);
-        Assert.Equal(before, await StorageSnapshot.TakeAsync(_runner.Storage));
+        Assert.Empty((await _runner.Storage.Queue(QueueNames.Filings).PeekMessagesAsync(32)).Value);
+        Assert.Equal("submitted", (await FilingSamples.GetAsync(_runner.Http, filingId, token)).GetProperty("status").GetString());
 
         _queueDown = false;
-        var (filingId, token) = await FilingSamples.SubmitAsync(_runner.Http, body);
+        var sweep = await _runner.Http.PostAsync("admin/functions/FilingSweeper", Problems.Json("{}"));
+        Assert.Equal(HttpStatusCode.Accepted, sweep.StatusCode);
+
         var processed = await FilingSamples.WaitProcessedAsync(_runner.Http, filingId, token);
         Assert.Equal("registered", processed.GetProperty("status").GetString());
+        Assert.EndsWith("-000001", processed.GetProperty("certificateNumber").GetString());
+
+        // A second sweep finds nothing left to enqueue.
+        Assert.Equal(HttpStatusCode.Accepted, (await _runner.Http.PostAsync("admin/functions/FilingSweeper", Problems.Json("{}"))).StatusCode);
+        Assert.Empty((await _runner.Storage.Queue(QueueNames.Filings).PeekMessagesAsync(32)).Value);
     }
 }

@@ -6,6 +6,7 @@ using ForumCloud.DevHost;
 using ForumCloud.Tests.Events;
 using ForumCloud.Tests.Filings;
 using ForumCloud.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ForumCloud.Tests.Resilience;
 
@@ -24,7 +25,14 @@ public sealed class StorageOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await StartAzuriteAsync();
-        var options = new DevHostOptions { StorageConnectionString = _azurite.ConnectionString, StartAzuriteIfNeeded = false, LoadSeeds = false };
+        var options = new DevHostOptions
+        {
+            StorageConnectionString = _azurite.ConnectionString,
+            StartAzuriteIfNeeded = false,
+            LoadSeeds = false,
+            // The test runs the filing sweeper by hand after the outage instead of waiting for its schedule.
+            ConfigureServices = services => services.AddSingleton(new ForumCloud.Functions.Filings.FilingSweepOptions { MinimumAge = TimeSpan.Zero }),
+        };
         _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
         _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -104,6 +112,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         await Task.Delay(3000);
         await stop.CancelAsync();
         await load;
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync("admin/functions/FilingSweeper", Problems.Json("{}"))).StatusCode);
 
         Assert.Empty(unexpected);
         Assert.Contains(503, statuses);
