@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using ForumCloud.Functions.Platform;
+using ForumCloud.Tests.Events;
+using ForumCloud.Tests.Filings;
+using ForumCloud.Tests.Infrastructure;
+
+namespace ForumCloud.Tests.Resilience;
+
+/// <summary>
+/// At-least-once delivery: each queue handler, given the very message the app enqueued, leaves the same
+/// stored state whether it runs once, twice, or on two copies at the same time (a copy that loses a race
+/// fails and is retried, as the queue would). Triggers are off; the runner's admin endpoint runs handlers.
+/// </summary>
+public sealed class RedeliveryTests : IAsyncLifetime
+{
+    private PrivateRunner _runner = null!;
+
+    public async Task InitializeAsync() => _runner = await PrivateRunner.StartAsync((options, _) => options.RunTriggers = false);
+
+    public async Task DisposeAsync() => await _runner.DisposeAsync();
+
+    [Fact]
+    public async Task Registration_changes_delivered_again_and_concurrently_change_nothing()
+    {
+        var eventId = await EventsApi.CreateEventAsync(_runner.Http, capacity: 1);
+        var first = await EventsApi.RegisterAsync(_runner.Http, eventId, "redelivery.first@example.org");
+        await EventsApi.RegisterAsync(_runner.Http, eventId, "redelivery.second@example.org");
+        Assert.True((await EventsApi.CancelAsync(_runner.Http, first.GetProperty("code").GetString()!, first.GetProperty("manageToken").GetString())).IsSuccessStatusCode);
+
+        // Confirmed, waitlisted, cancelled (which promotes): every message the app enqueued, each redelivered.
+        var messages = await DrainAsync(QueueNames.RegistrationChanges);
+        Assert.True(messages.Count >= 3, $"{messages.Count} messages");
+        await AssertIdempotentAsync("RegistrationChanges", messages);
+    }
+
+    [Fact]
+    public async Task Filing_messages_delivered_again_and_concurrently_change_nothing()
+    {
+        await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: FilingSamples.RandomUscc()));
+        await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: FilingSamples.RandomUscc(), description: FilingSamples.RestrictedDescription));
+        var messages = await DrainAsync(QueueNames.Filings);
+        Assert.Equal(2, messages.Count);
+
+        await AssertIdempotentAsync("ProcessFiling", messages);
+        await AssertIdempotentAsync("ProcessFilingPoison", messages); // already decided: the poison step leaves them be
+    }
+
+    private async Task AssertIdempotentAsync(string function, IReadOnlyList<string> messages)
+    {
+        foreach (var message in messages) Assert.Equal(HttpStatusCode.Accepted, (await RunAsync(function, message)).StatusCode);
+        var once = await StorageSnapshot.TakeAsync(_runner.Storage);
+
+        foreach (var message in messages) Assert.Equal(HttpStatusCode.Accepted, (await RunAsync(function, message)).StatusCode);
+        Assert.Equal(once, await StorageSnapshot.TakeAsync(_runner.Storage));
+
+        foreach (var message in messages)
+        {
+            var copies = await Task.WhenAll(RunAsync(function, message), RunAsync(function, message));
+            if (copies.Any(c => c.StatusCode != HttpStatusCode.Accepted)) Assert.Equal(HttpStatusCode.Accepted, (await RunAsync(function, message)).StatusCode);
+        }
+
+        Assert.Equal(once, await StorageSnapshot.TakeAsync(_runner.Storage));
+    }
+
+    private Task<HttpResponseMessage> RunAsync(string function, string message) =>
+        _runner.Http.PostAsync($"admin/functions/{function}", Problems.Json(JsonSerializer.Serialize(new { input = message })));
+
+    /// <summary>Takes the app's messages off the queue, decoded as the trigger would see them.</summary>
+    private async Task<IReadOnlyList<string>> DrainAsync(string queue)
+    {
+        var client = _runner.Storage.Queue(queue);
+        var messages = new List<string>();
+        while ((await client.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+        {
+            foreach (var message in batch)
+            {
+                messages.Add(message.Body.ToString());
+                await client.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+
+        return messages;
+    }
+}
