@@ -14,7 +14,7 @@ namespace ForumCloud.Tests.Resilience;
 /// A real outage: Azurite (persistent, in a temp folder) is stopped under a running runner and started
 /// again on the same ports. The app answers 503 with Retry-After meanwhile and recovers without a restart.
 /// </summary>
-public sealed class StorageOutageTests : IAsyncLifetime
+public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _location = Path.Combine(Path.GetTempPath(), "forumcloud-outage-" + Guid.NewGuid().ToString("N"));
     private readonly int[] _ports = [AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort()];
@@ -144,6 +144,8 @@ public sealed class StorageOutageTests : IAsyncLifetime
         }
         while (continuation is not null);
 
+        output.WriteLine($"outage: {statuses.Count} requests ({statuses.Count(s => s == 503)} answered 503), {registrations.Count} registrations and {filings.Count} filings accepted; " +
+                         $"{listed.Count} registrations stored, {processed.Length} filings processed, {numbers.Count} certificate numbers checked");
         Assert.Equal(numbers.Count, numbers.Distinct().Count());
         Assert.All(processed.Where(f => f.TryGetProperty("certificateNumber", out _)), f => Assert.Contains(f.GetProperty("certificateNumber").GetString()!, numbers));
         foreach (var series in numbers.GroupBy(n => n[..^7]))
