@@ -61,14 +61,7 @@ public static class EventFilters
     public static (EventTrack? Track, DateTimeOffset? From, DateTimeOffset? To) Parse(string? track, string? from, string? to)
     {
         var errors = new FieldErrors();
-        EventTrack? parsedTrack = null;
-        if (!string.IsNullOrEmpty(track))
-        {
-            var names = FieldErrors.EnumNames<EventTrack>().ToList();
-            var index = names.IndexOf(track);
-            if (index < 0) errors.Add("track", $"One of: {string.Join(", ", names)}.");
-            else parsedTrack = Enum.GetValues<EventTrack>()[index];
-        }
+        var parsedTrack = errors.OptionalEnum<EventTrack>("track", track);
 
         var fromValue = When(errors, "from", from, endOfDay: false);
         var toValue = When(errors, "to", to, endOfDay: true);

@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Platform;
 using System.Globalization;
 using System.Text;
 
@@ -21,7 +22,7 @@ public static class RegistrationCsv
         {
             AppendRow(text,
             [
-                r.Code, Kebab(r.Status.ToString()), r.WaitlistPosition?.ToString(CultureInfo.InvariantCulture), r.Name, r.Email, r.Organization, r.Country,
+                r.Code, ApiEnum.Name(r.Status), r.WaitlistPosition?.ToString(CultureInfo.InvariantCulture), r.Name, r.Email, r.Organization, r.Country,
                 r.Role, r.PartnerId, Instant(r.RegisteredAt), r.CheckedInAt is { } c ? Instant(c) : null, r.CheckedInBy,
             ]);
         }
@@ -39,6 +40,4 @@ public static class RegistrationCsv
     private static void AppendRow(StringBuilder text, IEnumerable<string?> cells) => text.Append(string.Join(',', cells.Select(Cell))).Append("\r\n");
 
     private static string Instant(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-
-    private static string Kebab(string name) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name);
 }

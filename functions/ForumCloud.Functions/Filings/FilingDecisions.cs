@@ -23,8 +23,8 @@ public sealed class FilingDecisions(FilingStore store, CertificateCounter counte
             if (record.Status != FilingStatus.ReviewRequired || (record.StaffDecision is { } made && (made != decision || decision == StaffDecisionKind.Reject)))
             {
                 throw ProblemException.Conflict("The filing is not awaiting a decision.",
-                    $"Only review-required filings are decided, once; this one is {FilingRecord.Wire(record.Status)}" +
-                    (record.StaffDecision is { } d ? $" with the decision '{FilingRecord.Wire(d)}' recorded." : "."));
+                    $"Only review-required filings are decided, once; this one is {ApiEnum.Name(record.Status)}" +
+                    (record.StaffDecision is { } d ? $" with the decision '{ApiEnum.Name(d)}' recorded." : "."));
             }
 
             if (decision == StaffDecisionKind.Reject)

@@ -48,8 +48,8 @@ public sealed class FilingFunctions(
         {
             staffGate.Demand(request);
             var errors = new FieldErrors();
-            var status = QueryEnum<FilingStatus>(errors, "status", request.Query["status"]);
-            var direction = QueryEnum<FilingDirection>(errors, "direction", request.Query["direction"]);
+            var status = errors.OptionalEnum<FilingStatus>("status", request.Query["status"]);
+            var direction = errors.OptionalEnum<FilingDirection>("direction", request.Query["direction"]);
             errors.ThrowIfAny();
             var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
             return ApiResults.Ok(await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken));
@@ -80,17 +80,4 @@ public sealed class FilingFunctions(
             await decisions.DecideAsync(id, body, actor, cancellationToken);
             return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
         });
-
-    private static T? QueryEnum<T>(FieldErrors errors, string name, string? value)
-        where T : struct, Enum
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        foreach (var candidate in Enum.GetValues<T>())
-        {
-            if (FilingRecord.Wire(candidate) == value) return candidate;
-        }
-
-        errors.Add(name, $"One of: {string.Join(", ", Enum.GetValues<T>().Select(v => FilingRecord.Wire(v)))}.");
-        return null;
-    }
 }

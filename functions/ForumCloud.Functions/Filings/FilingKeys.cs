@@ -22,7 +22,7 @@ public sealed class FilingKeys(StorageAccount storage, FilingStore filings, Time
     private TableClient Table => storage.Table(TableNames.FilingKeys);
 
     public static string KeyOf(FilingDetails details) =>
-        Secrets.KeyFor("filing-key|" + FilingRecord.Wire(details.Direction) + "|" + details.DomesticParty.Uscc, details.Contract.Number);
+        Secrets.KeyFor("filing-key|" + ApiEnum.Name(details.Direction) + "|" + details.DomesticParty.Uscc, details.Contract.Number);
 
     /// <summary>Claims the key for <paramref name="filingId"/>, or returns the id of the filing that already holds it.</summary>
     public async Task<string?> ClaimAsync(FilingDetails details, string filingId, CancellationToken cancellationToken)

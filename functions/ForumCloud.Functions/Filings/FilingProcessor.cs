@@ -92,7 +92,7 @@ public sealed class FilingProcessor(
             switch (entity.GetString("Status"))
             {
                 case "submitted":
-                    await store.TryPatchAsync(entity, new Dictionary<string, object?> { ["Status"] = FilingRecord.Wire(FilingStatus.Screening), ["LastError"] = reason },
+                    await store.TryPatchAsync(entity, new Dictionary<string, object?> { ["Status"] = ApiEnum.Name(FilingStatus.Screening), ["LastError"] = reason },
                         ScreeningEntry(clock.GetUtcNow(), "A processing try failed; retrying."), cancellationToken);
                     break;
                 case "screening":
@@ -126,7 +126,7 @@ public sealed class FilingProcessor(
             FilingHistoryEntry entry;
             if (number is not null)
             {
-                changes["Status"] = FilingRecord.Wire(FilingStatus.Registered);
+                changes["Status"] = ApiEnum.Name(FilingStatus.Registered);
                 changes["CertificateNumber"] = number;
                 entry = new FilingHistoryEntry(clock.GetUtcNow(), FilingStatus.Registered, Actor, $"Completed after repeated failures with the certificate already assigned: {number}.");
             }
@@ -135,7 +135,7 @@ public sealed class FilingProcessor(
                 var reason = entity.GetString("LastError") is { Length: > 0 } lastError
                     ? $"Processing failed 5 times; last error: {lastError}"
                     : "Processing failed 5 times; the message was moved to the poison queue.";
-                changes["Status"] = FilingRecord.Wire(FilingStatus.ProcessingFailed);
+                changes["Status"] = ApiEnum.Name(FilingStatus.ProcessingFailed);
                 changes["FailureReason"] = reason;
                 entry = new FilingHistoryEntry(clock.GetUtcNow(), FilingStatus.ProcessingFailed, Actor, reason);
             }

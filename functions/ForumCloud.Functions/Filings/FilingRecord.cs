@@ -58,19 +58,19 @@ public sealed class FilingRecord
     {
         var entity = new TableEntity(FilingId, RowKey)
         {
-            ["Status"] = Wire(Status),
-            ["Direction"] = Wire(Details.Direction),
+            ["Status"] = ApiEnum.Name(Status),
+            ["Direction"] = ApiEnum.Name(Details.Direction),
             ["SubmittedAt"] = SubmittedAt,
             ["DecisionDueBy"] = DecisionDueBy.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["DecisionDueNote"] = DecisionDueNote,
             ["Details"] = JsonSerializer.Serialize(Details, ApiJson.Options),
             ["AccessTokenHash"] = AccessTokenHash,
             ["Screening"] = Screening is null ? null : JsonSerializer.Serialize(Screening, ApiJson.Options),
-            ["ScreeningControl"] = Screening is null ? null : Wire(Screening.Control),
+            ["ScreeningControl"] = Screening is null ? null : ApiEnum.Name(Screening.Control),
             ["CertificateNumber"] = CertificateNumber,
             ["FailureReason"] = FailureReason,
             ["LastError"] = LastError,
-            ["StaffDecision"] = StaffDecision is { } d ? Wire(d) : null,
+            ["StaffDecision"] = StaffDecision is { } d ? ApiEnum.Name(d) : null,
             ["StaffDecisionNote"] = StaffDecisionNote,
             ["StaffDecisionBy"] = StaffDecisionBy,
             ["History"] = HistoryJson(History),
@@ -83,7 +83,7 @@ public sealed class FilingRecord
     public static FilingRecord FromEntity(TableEntity entity) => new()
     {
         FilingId = entity.PartitionKey,
-        Status = Parse<FilingStatus>(entity.GetString("Status")),
+        Status = ApiEnum.Parse<FilingStatus>(entity.GetString("Status")),
         SubmittedAt = entity.GetDateTimeOffset("SubmittedAt") ?? throw new FormatException("SubmittedAt is missing."),
         DecisionDueBy = DateOnly.ParseExact(entity.GetString("DecisionDueBy") ?? "", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         DecisionDueNote = entity.GetString("DecisionDueNote") ?? "",
@@ -94,21 +94,12 @@ public sealed class FilingRecord
         CertificateNumber = entity.GetString("CertificateNumber"),
         FailureReason = entity.GetString("FailureReason"),
         LastError = entity.GetString("LastError"),
-        StaffDecision = entity.GetString("StaffDecision") is { } decision ? Parse<StaffDecisionKind>(decision) : null,
+        StaffDecision = entity.GetString("StaffDecision") is { } decision ? ApiEnum.Parse<StaffDecisionKind>(decision) : null,
         StaffDecisionNote = entity.GetString("StaffDecisionNote"),
         StaffDecisionBy = entity.GetString("StaffDecisionBy"),
         History = HistoryOf(entity),
         ETag = entity.ETag,
     };
-
-    public static string Wire<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
-
-    public static T Parse<T>(string? wire)
-        where T : struct, Enum =>
-        Enum.GetValues<T>().FirstOrDefault(v => Wire(v) == wire) is var value && Wire(value) == wire
-            ? value
-            : throw new FormatException($"'{wire}' is not a {typeof(T).Name}.");
 
     public static List<FilingHistoryEntry> HistoryOf(TableEntity entity) =>
         JsonSerializer.Deserialize<List<FilingHistoryEntry>>(entity.GetString("History") ?? "[]", ApiJson.Options) ?? [];

@@ -107,8 +107,8 @@ public sealed class FilingStore(StorageAccount storage)
     public async Task<ForumCloud.Functions.Platform.Page<FilingListItem>> ListAsync(FilingStatus? status, FilingDirection? direction, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"RowKey eq {FilingRecord.RowKey}");
-        if (status is { } s) filter += " and " + TableClient.CreateQueryFilter($"Status eq {FilingRecord.Wire(s)}");
-        if (direction is { } d) filter += " and " + TableClient.CreateQueryFilter($"Direction eq {FilingRecord.Wire(d)}");
+        if (status is { } s) filter += " and " + TableClient.CreateQueryFilter($"Status eq {ApiEnum.Name(s)}");
+        if (direction is { } d) filter += " and " + TableClient.CreateQueryFilter($"Direction eq {ApiEnum.Name(d)}");
         var fingerprint = "filings|" + filter;
 
         var pages = Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)

@@ -20,7 +20,7 @@ public sealed class FilingSweep(StorageAccount storage, FilingSweepOptions optio
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var cutoff = clock.GetUtcNow() - options.MinimumAge;
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {FilingRecord.RowKey} and Status eq {FilingRecord.Wire(FilingStatus.Submitted)} and SubmittedAt le {cutoff}");
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {FilingRecord.RowKey} and Status eq {ApiEnum.Name(FilingStatus.Submitted)} and SubmittedAt le {cutoff}");
         var queue = storage.Queue(QueueNames.Filings);
         var count = 0;
         await foreach (var entity in storage.Table(TableNames.Filings).QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))

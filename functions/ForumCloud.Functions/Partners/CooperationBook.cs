@@ -145,16 +145,16 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
         {
             throw new ProblemException(412, "The record has changed.",
                 $"The record is at version {record.Version}, not {expectedVersion}; read it again and decide on its current state.",
-                extensions: new Dictionary<string, object?> { ["currentVersion"] = record.Version, ["currentStatus"] = Kebab.Of(record.Status) });
+                extensions: new Dictionary<string, object?> { ["currentVersion"] = record.Version, ["currentStatus"] = ApiEnum.Name(record.Status) });
         }
 
         if (!CooperationLifecycle.IsLegal(record.Status, to))
         {
-            var allowed = CooperationLifecycle.NextFrom(record.Status).Select(Kebab.Of).ToArray();
+            var allowed = CooperationLifecycle.NextFrom(record.Status).Select(ApiEnum.Name).ToArray();
             throw ProblemException.Conflict("The transition is not allowed.",
-                $"A record that is {Kebab.Of(record.Status)} cannot become {Kebab.Of(to)}" +
+                $"A record that is {ApiEnum.Name(record.Status)} cannot become {ApiEnum.Name(to)}" +
                 (allowed.Length == 0 ? "; it is final." : $"; it can become: {string.Join(", ", allowed)}."),
-                new Dictionary<string, object?> { ["currentStatus"] = Kebab.Of(record.Status), ["allowed"] = allowed });
+                new Dictionary<string, object?> { ["currentStatus"] = ApiEnum.Name(record.Status), ["allowed"] = allowed });
         }
 
         var now = clock.GetUtcNow();

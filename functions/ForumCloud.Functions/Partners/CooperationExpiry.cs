@@ -30,7 +30,7 @@ public sealed class CooperationExpiry(StorageAccount storage, CooperationBook bo
 
         // Signed or active and past the end date (EndDate is absent for open-ended agreements, which never expire).
         var pastEnd = TableClient.CreateQueryFilter(
-            $"RowKey eq {CooperationRows.RecordRow} and (Status eq {Kebab.Of(CooperationStatus.Signed)} or Status eq {Kebab.Of(CooperationStatus.Active)}) and EndDate lt {todayText}");
+            $"RowKey eq {CooperationRows.RecordRow} and (Status eq {ApiEnum.Name(CooperationStatus.Signed)} or Status eq {ApiEnum.Name(CooperationStatus.Active)}) and EndDate lt {todayText}");
         await foreach (var entity in cooperations.QueryAsync<TableEntity>(pastEnd, cancellationToken: cancellationToken))
         {
             var record = CooperationRows.FromEntity(entity);
@@ -60,7 +60,7 @@ public sealed class CooperationExpiry(StorageAccount storage, CooperationBook bo
         }
 
         var soon = TableClient.CreateQueryFilter(
-            $"RowKey eq {CooperationRows.RecordRow} and (Status eq {Kebab.Of(CooperationStatus.Signed)} or Status eq {Kebab.Of(CooperationStatus.Active)}) and EndDate ge {todayText} and EndDate le {CooperationRows.DateText(today.AddDays(ReminderWindowDays))}");
+            $"RowKey eq {CooperationRows.RecordRow} and (Status eq {ApiEnum.Name(CooperationStatus.Signed)} or Status eq {ApiEnum.Name(CooperationStatus.Active)}) and EndDate ge {todayText} and EndDate le {CooperationRows.DateText(today.AddDays(ReminderWindowDays))}");
         await foreach (var entity in cooperations.QueryAsync<TableEntity>(soon, cancellationToken: cancellationToken))
         {
             if (await RemindAsync(CooperationRows.FromEntity(entity), ReminderKind.ExpiringSoon, todayText, cancellationToken)) written++;
@@ -78,11 +78,11 @@ public sealed class CooperationExpiry(StorageAccount storage, CooperationBook bo
     {
         var reminder = new TableEntity(record.CooperationId, Reminders.RowKey(kind, record.EndDate!.Value))
         {
-            ["Kind"] = Kebab.Of(kind),
+            ["Kind"] = ApiEnum.Name(kind),
             ["PartnerId"] = record.PartnerId,
             ["Country"] = record.Country,
             ["Title"] = record.Title,
-            ["Status"] = Kebab.Of(record.Status),
+            ["Status"] = ApiEnum.Name(record.Status),
             ["EndDate"] = CooperationRows.DateText(record.EndDate!.Value),
             ["WrittenOn"] = todayText,
         };
@@ -113,5 +113,5 @@ public enum ReminderKind
 /// <summary>Reminder keys: PartitionKey = cooperationId, RowKey = kind and end date (a new end date is a new reminder).</summary>
 public static class Reminders
 {
-    public static string RowKey(ReminderKind kind, DateOnly endDate) => $"{Kebab.Of(kind)}-{CooperationRows.DateText(endDate)}";
+    public static string RowKey(ReminderKind kind, DateOnly endDate) => $"{ApiEnum.Name(kind)}-{CooperationRows.DateText(endDate)}";
 }

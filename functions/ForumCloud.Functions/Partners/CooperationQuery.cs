@@ -17,22 +17,12 @@ public sealed record CooperationFilter(
     public static CooperationFilter Parse(string? status, string? country, string? type, string? partnerId, string? expiringWithinDays)
     {
         var errors = new FieldErrors();
-        CooperationStatus? parsedStatus = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (Kebab.TryParse<CooperationStatus>(status, out var s)) parsedStatus = s;
-            else errors.Add("status", $"One of: {string.Join(", ", FieldErrors.EnumNames<CooperationStatus>())}.");
-        }
+        var parsedStatus = errors.OptionalEnum<CooperationStatus>("status", status);
 
         string? parsedCountry = null;
         if (!string.IsNullOrEmpty(country)) parsedCountry = errors.Country("country", country);
 
-        CooperationType? parsedType = null;
-        if (!string.IsNullOrEmpty(type))
-        {
-            if (Kebab.TryParse<CooperationType>(type, out var t)) parsedType = t;
-            else errors.Add("type", $"One of: {string.Join(", ", FieldErrors.EnumNames<CooperationType>())}.");
-        }
+        var parsedType = errors.OptionalEnum<CooperationType>("type", type);
 
         if (!string.IsNullOrEmpty(partnerId) && !PartnerRegistry.PartnerIds.IsValid(partnerId)) errors.Add("partnerId", "Not a partner id (par_ and 20 characters).");
 
@@ -48,8 +38,8 @@ public sealed record CooperationFilter(
     }
 
     /// <summary>What a continuation token is bound to: the filters as the client gave them (not today's date).</summary>
-    public string Fingerprint() => string.Join('\u001f', "cooperations", Status is { } s ? Kebab.Of(s) : "", Country ?? "",
-        Type is { } t ? Kebab.Of(t) : "", PartnerId ?? "", ExpiringWithinDays?.ToString(CultureInfo.InvariantCulture) ?? "");
+    public string Fingerprint() => string.Join('\u001f', "cooperations", Status is { } s ? ApiEnum.Name(s) : "", Country ?? "",
+        Type is { } t ? ApiEnum.Name(t) : "", PartnerId ?? "", ExpiringWithinDays?.ToString(CultureInfo.InvariantCulture) ?? "");
 
     /// <summary>
     /// The OData filter, every value passed through <see cref="TableClient.CreateQueryFilter(FormattableString)"/>.
@@ -69,10 +59,10 @@ public sealed record CooperationFilter(
             values.AddRange(args);
         }
 
-        if (Status is { } status) Add("Status eq {0}", Kebab.Of(status));
-        else if (ExpiringWithinDays is not null) Add("(Status eq {0} or Status eq {1})", Kebab.Of(CooperationStatus.Signed), Kebab.Of(CooperationStatus.Active));
+        if (Status is { } status) Add("Status eq {0}", ApiEnum.Name(status));
+        else if (ExpiringWithinDays is not null) Add("(Status eq {0} or Status eq {1})", ApiEnum.Name(CooperationStatus.Signed), ApiEnum.Name(CooperationStatus.Active));
         if (Country is { } country) Add("Country eq {0}", country);
-        if (Type is { } type) Add("Type eq {0}", Kebab.Of(type));
+        if (Type is { } type) Add("Type eq {0}", ApiEnum.Name(type));
         if (PartnerId is { } partnerId) Add("PartnerId eq {0}", partnerId);
         if (ExpiringWithinDays is { } days)
         {

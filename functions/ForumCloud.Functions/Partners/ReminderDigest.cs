@@ -24,12 +24,7 @@ public sealed class ReminderDigest(StorageAccount storage)
     public static (ReminderKind? Kind, DateOnly? WrittenSince) ParseFilter(string? kind, string? writtenSince)
     {
         var errors = new FieldErrors();
-        ReminderKind? parsedKind = null;
-        if (!string.IsNullOrEmpty(kind))
-        {
-            if (Kebab.TryParse<ReminderKind>(kind, out var k)) parsedKind = k;
-            else errors.Add("kind", $"One of: {string.Join(", ", FieldErrors.EnumNames<ReminderKind>())}.");
-        }
+        var parsedKind = errors.OptionalEnum<ReminderKind>("kind", kind);
 
         var since = errors.OptionalDate("writtenSince", writtenSince);
         errors.ThrowIfAny();
@@ -38,7 +33,7 @@ public sealed class ReminderDigest(StorageAccount storage)
 
     public async Task<Page<ReminderView>> ListAsync(ReminderKind? kind, DateOnly? writtenSince, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
-        var kindText = kind is { } k ? Kebab.Of(k) : null;
+        var kindText = kind is { } k ? ApiEnum.Name(k) : null;
         var sinceText = writtenSince is { } d ? CooperationRows.DateText(d) : null;
         var fingerprint = string.Join('\u001f', "reminders", kindText ?? "", sinceText ?? "");
         var tableToken = ContinuationToken.Decode(continuation, fingerprint);
@@ -58,13 +53,13 @@ public sealed class ReminderDigest(StorageAccount storage)
             .FirstAsync(cancellationToken);
         var items = page.Values.Select(e => new ReminderView(
             e.PartitionKey,
-            Kebab.Parse<ReminderKind>(e.GetString("Kind")),
+            ApiEnum.Parse<ReminderKind>(e.GetString("Kind")),
             DateOnly.ParseExact(e.GetString("EndDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
             DateOnly.ParseExact(e.GetString("WrittenOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
             e.GetString("PartnerId"),
             e.GetString("Country"),
             e.GetString("Title"),
-            Kebab.Parse<CooperationStatus>(e.GetString("Status")))).ToArray();
+            ApiEnum.Parse<CooperationStatus>(e.GetString("Status")))).ToArray();
         return new Page<ReminderView>(items, ContinuationToken.Encode(page.ContinuationToken, fingerprint));
     }
 }

@@ -147,8 +147,17 @@ public sealed partial class FieldErrors
     }
 
     public static IEnumerable<string> EnumNames<T>()
-        where T : struct, System.Enum =>
-        System.Enum.GetNames<T>().Select(n => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(n));
+        where T : struct, System.Enum => ApiEnum.Names<T>();
+
+    /// <summary>An optional enum from the query string (kebab-case); an unknown value is a field error, never ignored.</summary>
+    public T? OptionalEnum<T>(string field, string? value)
+        where T : struct, System.Enum
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (ApiEnum.TryParse<T>(value, out var parsed)) return parsed;
+        Add(field, $"One of: {string.Join(", ", ApiEnum.Names<T>())}.");
+        return null;
+    }
 
     private string CheckText(string field, string text, int max, bool multiline)
     {

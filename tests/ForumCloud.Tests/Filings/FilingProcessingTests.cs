@@ -99,7 +99,7 @@ public sealed class FilingProcessingTests
         var entity = (await table.GetEntityAsync<TableEntity>(filing.FilingId, FilingRecord.RowKey)).Value;
         Assert.Equal("processing-failed", entity.GetString("Status"));
         Assert.Contains("JsonException", entity.GetString("FailureReason"));
-        Assert.Equal(["submitted", "screening", "processing-failed"], FilingRecord.HistoryOf(entity).Select(h => FilingRecord.Wire(h.Status))); // the failed try shows as screening
+        Assert.Equal(["submitted", "screening", "processing-failed"], FilingRecord.HistoryOf(entity).Select(h => ApiEnum.Name(h.Status))); // the failed try shows as screening
     }
 
     [Fact]
