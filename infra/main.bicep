@@ -8,8 +8,12 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Primary location for all resources. Flex Consumption is offered in these regions.')
+@description('Primary location for all resources. Flex Consumption (hostingPlan flex) is offered in the global regions listed; the chinaeast/chinanorth regions are Azure operated by 21Vianet (azd config set cloud.name AzureChinaCloud) and need hostingPlan premium.')
 @allowed([
+  'chinaeast2'
+  'chinaeast3'
+  'chinanorth2'
+  'chinanorth3'
   'australiaeast'
   'centralindia'
   'centralus'
@@ -37,8 +41,28 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID). When set, that user gets the same storage data roles as the app, for debugging against Azure.')
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID). Used only with grantUserDataRoles.')
 param principalId string = ''
+
+@description('Give the deploying user the app\'s storage data roles (to run the local runner against Azure storage). Off by default: that user could then read every registrant\'s personal data.')
+param grantUserDataRoles bool = false
+
+@description('flex: Flex Consumption (FC1), nothing billed at rest. premium: Elastic Premium EP1, for clouds and regions without Flex Consumption (Azure operated by 21Vianet).')
+@allowed([
+  'flex'
+  'premium'
+])
+param hostingPlan string = 'flex'
+
+@description('Private networking: VNet integration for the app, private endpoints for storage and Key Vault, their public network access off.')
+param vnetEnabled bool = false
+
+@description('Azure Front Door Standard with WAF rate limits per client IP in front of the app; the app then accepts traffic only from this Front Door.')
+param enableFrontDoor bool = false
+
+@description('WAF limit (requests per minute and client IP) on the anonymous write routes, with enableFrontDoor.')
+@minValue(10)
+param frontDoorAnonymousPerMinute int = 30
 
 @description('Switch on App Service Authentication (Entra ID) in front of the app. Staff routes then need a signed-in staff member with the staff app role, besides the function key.')
 param easyAuthEnabled bool = false
@@ -70,6 +94,7 @@ var apiServiceName = 'api'
 // Names are computed here, not read from module outputs, so What-If can predict every resource id.
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var identityName = '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+var botIdentityName = '${abbrs.managedIdentityUserAssignedIdentities}bot-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var keyVaultName = '${abbrs.keyVaultVaults}${resourceToken}'
@@ -113,6 +138,18 @@ module identity './core/security/user-assigned-identity.bicep' = {
   }
 }
 
+// The bot's own identity: the Bot Service knows the bot by it; it has no data role anywhere, so a leak of
+// the bot's credentials reaches no registration.
+module botIdentity './core/security/user-assigned-identity.bicep' = {
+  name: 'bot-identity'
+  scope: rg
+  params: {
+    name: botIdentityName
+    location: location
+    tags: tags
+  }
+}
+
 module storage './core/storage/storage-account.bicep' = {
   name: 'storage'
   scope: rg
@@ -123,6 +160,8 @@ module storage './core/storage/storage-account.bicep' = {
     containerNames: [deploymentStorageContainerName]
     tableNames: tableNames
     queueNames: queueNames
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -144,16 +183,42 @@ module keyVault './core/security/key-vault.bicep' = {
     name: keyVaultName
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
   }
 }
 
-module plan './core/host/flex-consumption-plan.bicep' = {
+module flexPlan './core/host/flex-consumption-plan.bicep' = if (hostingPlan == 'flex') {
   name: 'plan'
   scope: rg
   params: {
     name: '${abbrs.webServerFarms}${resourceToken}'
     location: location
     tags: tags
+  }
+}
+
+module premiumPlan './core/host/premium-plan.bicep' = if (hostingPlan == 'premium') {
+  name: 'premium-plan'
+  scope: rg
+  params: {
+    name: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module network './core/network/private-network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  dependsOn: [storage, keyVault]
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    hostingPlan: hostingPlan
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
   }
 }
 
@@ -168,6 +233,7 @@ module rbac './app/rbac.bicep' = {
     managedIdentityName: identityName
     managedIdentityPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
+    grantUserDataRoles: grantUserDataRoles
   }
 }
 
@@ -180,13 +246,40 @@ module api './app/api.bicep' = {
     location: location
     tags: tags
     serviceName: apiServiceName
-    planId: plan.outputs.id
+    planId: hostingPlan == 'flex' ? flexPlan!.outputs.id : premiumPlan!.outputs.id
+    hostingPlan: hostingPlan
     storageAccountName: storageAccountName
     deploymentStorageContainerName: deploymentStorageContainerName
     identityId: identity.outputs.id
+    botIdentityId: botIdentity.outputs.id
+    vnetEnabled: vnetEnabled
+    appSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
     maximumInstanceCount: maximumInstanceCount
   }
 }
+
+module frontDoor './core/gateway/front-door.bicep' = if (enableFrontDoor) {
+  name: 'front-door'
+  scope: rg
+  params: {
+    name: '${abbrs.cdnProfiles}${resourceToken}'
+    tags: tags
+    originHostName: api.outputs.defaultHostName
+    anonymousPerMinute: frontDoorAnonymousPerMinute
+  }
+}
+
+module apiAccess './app/api-access.bicep' = if (enableFrontDoor) {
+  name: 'api-access'
+  scope: rg
+  params: {
+    functionAppName: functionAppName
+    frontDoorId: enableFrontDoor ? frontDoor!.outputs.frontDoorId : ''
+  }
+}
+
+// What the world (and the Bot Service) calls: Front Door's host when it is on, else the app's own.
+var publicHostName = enableFrontDoor ? frontDoor!.outputs.hostName : api.outputs.defaultHostName
 
 // The bot needs the app's host name; it writes the Direct Line secret into Key Vault.
 module bot './app/bot.bicep' = {
@@ -197,9 +290,9 @@ module bot './app/bot.bicep' = {
     name: '${abbrs.botServicesBots}${resourceToken}'
     tags: tags
     sku: botSku
-    endpoint: 'https://${api.outputs.defaultHostName}/api/messages'
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    endpoint: 'https://${publicHostName}/api/messages'
+    identityId: botIdentity.outputs.id
+    identityClientId: botIdentity.outputs.clientId
     keyVaultName: keyVaultName
   }
 }
@@ -214,6 +307,8 @@ module apiSettings './app/api-settings.bicep' = {
     storageAccountName: storageAccountName
     applicationInsightsName: applicationInsightsName
     identityClientId: identity.outputs.clientId
+    botIdentityClientId: botIdentity.outputs.clientId
+    hostingPlan: hostingPlan
     directLineSecretUri: bot.outputs.directLineSecretUri
     staffRole: staffRole
     easyAuthEnabled: easyAuthEnabled
@@ -230,6 +325,6 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_BOT_NAME string = bot.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
-output SERVICE_API_URI string = 'https://${api.outputs.defaultHostName}'
-output FORUMCLOUD_BASE_URL string = 'https://${api.outputs.defaultHostName}'
+output SERVICE_API_URI string = 'https://${publicHostName}'
+output FORUMCLOUD_BASE_URL string = 'https://${publicHostName}'
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString

@@ -6,6 +6,13 @@ param functionAppName string
 param storageAccountName string
 param applicationInsightsName string
 param identityClientId string
+@description('Client id of the bot\'s own identity (no data roles): the bot\'s app id for CloudAdapter.')
+param botIdentityClientId string
+@allowed([
+  'flex'
+  'premium'
+])
+param hostingPlan string = 'flex'
 @description('Key Vault secret URI of the Direct Line secret.')
 param directLineSecretUri string
 param staffRole string = 'ForumCloud.Staff'
@@ -24,10 +31,18 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
+// Elastic Premium needs what Flex Consumption refuses: the runtime as settings, and run-from-package
+// (azd zip-deploys; no Azure Files content share, which would need a storage key).
+var premiumHostSettings = {
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+  WEBSITE_RUN_FROM_PACKAGE: '1'
+}
+
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: {
+  properties: union(hostingPlan == 'premium' ? premiumHostSettings : {}, {
     // Functions host and the app's StorageAccount: identity-based AzureWebJobsStorage.
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
@@ -39,13 +54,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     // Bot Framework CloudAdapter for a user-assigned managed identity bot.
     MicrosoftAppType: 'UserAssignedMSI'
-    MicrosoftAppId: identityClientId
+    MicrosoftAppId: botIdentityClientId
     MicrosoftAppTenantId: tenant().tenantId
     DirectLineSecret: '@Microsoft.KeyVault(SecretUri=${directLineSecretUri})'
     // Staff access: function keys always; with Easy Auth also the staff app role.
     ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
     ForumCloud__StaffRole: staffRole
-  }
+  })
 }
 
 // App Service Authentication in front of the app. Anonymous requests still pass (public and partner

@@ -1,13 +1,18 @@
 // Data-plane roles: the app reaches storage, Application Insights and Key Vault with its managed
-// identity only. The deploying user (optional) gets the storage data roles for debugging against Azure.
+// identity only. Storage Blob Data Owner stays account-wide: the Functions host keeps its leases and keys
+// in containers it creates at run time (azure-webjobs-hosts, azure-webjobs-secrets), so no narrower scope
+// works for it. The deploying user gets the storage data roles only with grantUserDataRoles (default off).
+// The bot's identity gets no role at all.
 param storageAccountName string
 param applicationInsightsName string
 param keyVaultName string
 @description('Name of the app\'s managed identity: role assignment names derive from it, so What-If can predict them.')
 param managedIdentityName string
 param managedIdentityPrincipalId string
-@description('Object id of the deploying user; empty to skip the user role assignments.')
+@description('Object id of the deploying user; the user role assignments need it and grantUserDataRoles.')
 param userPrincipalId string = ''
+@description('Give the deploying user the storage data roles (read and write every registration): off unless asked for.')
+param grantUserDataRoles bool = false
 
 // Built-in role definition ids (Azure RBAC built-in roles reference).
 var roles = {
@@ -68,7 +73,7 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for roleId in storageRoles: if (!empty(userPrincipalId)) {
+  for roleId in storageRoles: if (grantUserDataRoles && !empty(userPrincipalId)) {
     name: guid(storage.id, userPrincipalId, roleId)
     scope: storage
     properties: {

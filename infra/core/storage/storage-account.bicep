@@ -6,6 +6,14 @@ param tags object = {}
 param containerNames string[] = []
 param tableNames string[] = []
 param queueNames string[] = []
+@description('Log Analytics workspace that receives the blob, table and queue services\' read, write and delete logs.')
+param logAnalyticsWorkspaceId string
+@description('Disabled when the account is reached through private endpoints only (vnetEnabled).')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -23,10 +31,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
     }
   }
 
@@ -62,6 +70,42 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       }
     ]
   }
+}
+
+// Every data access of the three services the app uses, to the workspace: who read or wrote which
+// registration row is answerable (personal data of a state organ's registrants).
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::blobServices
+  properties: diagnosticProperties
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::tableServices
+  properties: diagnosticProperties
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::queueServices
+  properties: diagnosticProperties
+}
+
+var diagnosticProperties = {
+  workspaceId: logAnalyticsWorkspaceId
+  logs: [
+    {
+      categoryGroup: 'allLogs'
+      enabled: true
+    }
+  ]
+  metrics: [
+    {
+      category: 'Transaction'
+      enabled: true
+    }
+  ]
 }
 
 output name string = storage.name

@@ -244,6 +244,8 @@ internal static class ArmFunctions
             case "true": return true;
             case "false": return false;
             case "null": return null;
+            // The condition decides, even when the branch not taken depends on Azure.
+            case "if": return args[0] is bool condition ? (condition ? args[1] : args[2]) : new ArmUnknown(source);
             case "createarray": return args.ToList();
             case "createobject":
                 var created = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -305,6 +307,8 @@ internal static class ArmFunctions
                     Dictionary<string, object?> obj => (long)obj.Count,
                     _ => new ArmUnknown(source),
                 };
+            case "join": return string.Join((string)args[1]!, ((List<object?>)args[0]!).Select(ArmExpression.Text));
+            case "replace": return ((string)args[0]!).Replace((string)args[1]!, (string)args[2]!, StringComparison.Ordinal);
             case "take":
                 var count = (int)(long)args[1]!;
                 return args[0] switch

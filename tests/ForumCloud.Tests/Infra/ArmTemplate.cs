@@ -9,10 +9,11 @@ public sealed class ArmScope
     private readonly Dictionary<string, object?> _parameters;
     private readonly Dictionary<string, object?> _variables = new(StringComparer.OrdinalIgnoreCase);
 
-    public ArmScope(JsonObject template, IReadOnlyDictionary<string, object?> suppliedParameters, string path)
+    public ArmScope(JsonObject template, IReadOnlyDictionary<string, object?> suppliedParameters, string path, bool? deployed = true)
     {
         _template = template;
         Path = path;
+        Deployed = deployed;
         _parameters = new Dictionary<string, object?>(suppliedParameters, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, definition) in template["parameters"]?.AsObject() ?? [])
         {
@@ -25,6 +26,9 @@ public sealed class ArmScope
 
     /// <summary>The module path, e.g. "" for main.bicep, "api-settings" for a module.</summary>
     public string Path { get; }
+
+    /// <summary>Whether the enclosing modules are deployed: a resource of a module left out by its condition is left out too.</summary>
+    public bool? Deployed { get; }
 
     public object? Parameter(string name) =>
         _parameters.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"Template {Path} has no parameter {name}");
@@ -48,17 +52,40 @@ public sealed record ArmResource(string Type, JsonObject Node, ArmScope Scope, i
     /// <summary>The last segment of the name: "forumevents" for "st.../default/forumevents".</summary>
     public string ShortName => ArmExpression.Text(Name).Split('/')[^1];
 
-    /// <summary>True/false when the condition is known, null when it depends on Azure.</summary>
-    public bool? Deployed => Node["condition"] is null ? true : Evaluate("condition") as bool?;
+    /// <summary>True/false when its own and its modules' conditions are known, null when they depend on Azure.</summary>
+    public bool? Deployed => Scope.Deployed switch
+    {
+        false => false,
+        var enclosing => (Node["condition"] is null ? true : Evaluate("condition") as bool?) switch
+        {
+            false => false,
+            true => enclosing,
+            null => null,
+        },
+    };
 
     public bool IsConditional => Node["condition"] is not null;
 
     public object? Evaluate(string propertyPath)
     {
         JsonNode? node = Node;
-        foreach (var segment in propertyPath.Split('.'))
+        var segments = propertyPath.Split('.');
+        for (var i = 0; i < segments.Length; i++)
         {
-            node = node?.AsObject()[segment];
+            if (node is JsonObject obj)
+            {
+                node = obj[segments[i]];
+                continue;
+            }
+
+            // An expression (e.g. a conditional object) in the middle of the path: evaluate it, walk on in its value.
+            object? value = ArmExpression.EvaluateNode(node, Scope, CopyIndex);
+            foreach (var segment in segments[i..])
+            {
+                value = value is Dictionary<string, object?> dictionary ? dictionary.GetValueOrDefault(segment) : value is null ? null : new ArmUnknown(propertyPath);
+            }
+
+            return value;
         }
 
         return ArmExpression.EvaluateNode(node, Scope, CopyIndex);
@@ -100,7 +127,8 @@ public sealed class ArmTemplate
     public IEnumerable<ArmResource> OfType(string type) =>
         Resources.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase));
 
-    public ArmResource Single(string type) => Assert.Single(OfType(type));
+    /// <summary>The one resource of the type this deployment creates (resources left out by a condition do not count).</summary>
+    public ArmResource Single(string type) => Assert.Single(OfType(type), r => r.Deployed != false);
 
     private static void Collect(JsonObject template, ArmScope scope, List<ArmResource> into)
     {
@@ -122,13 +150,23 @@ public sealed class ArmTemplate
                 if (type == "Microsoft.Resources/deployments" && resource["properties"]?["template"] is JsonObject inner)
                 {
                     var supplied = (resource["properties"]!["parameters"]?.AsObject() ?? [])
-                        .ToDictionary(p => p.Key, p => ArmExpression.EvaluateNode(p.Value!["value"], scope, copyIndex), StringComparer.OrdinalIgnoreCase);
+                        .ToDictionary(p => p.Key, p => ParameterValue(p.Value!, scope, copyIndex), StringComparer.OrdinalIgnoreCase);
                     var name = item.Text("name");
-                    Collect(inner, new ArmScope(inner, supplied, scope.Path.Length == 0 ? name : $"{scope.Path}/{name}"), into);
+                    Collect(inner, new ArmScope(inner, supplied, scope.Path.Length == 0 ? name : $"{scope.Path}/{name}", item.Deployed), into);
                 }
             }
         }
     }
+
+    // {"value": ...}, or (for a conditional value) an expression that yields that object.
+    private static object? ParameterValue(JsonNode parameter, ArmScope scope, int? copyIndex) =>
+        parameter is JsonObject wrapped
+            ? ArmExpression.EvaluateNode(wrapped["value"], scope, copyIndex)
+            : ArmExpression.EvaluateNode(parameter, scope, copyIndex) switch
+            {
+                Dictionary<string, object?> evaluated when evaluated.TryGetValue("value", out var value) => value,
+                var other => other,
+            };
 
     private static IEnumerable<int?> CopyIndexes(JsonObject resource, ArmScope scope)
     {

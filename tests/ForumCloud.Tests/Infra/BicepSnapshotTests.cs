@@ -58,15 +58,17 @@ public sealed class BicepSnapshotTests
         yaml.Load(new StringReader(File.ReadAllText(Path.Combine(BicepCli.RepoRoot, "azure.yaml"))));
         var services = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode)["services"];
         Assert.Equal(Assert.Single(services.Children).Key.ToString(), (string?)site["tags"]!["azd-service-name"]);
-        var identity = Assert.Single(site["identity"]!["userAssignedIdentities"]!.AsObject()).Key;
-        Assert.Equal(identity, (string?)site["properties"]!["keyVaultReferenceIdentity"]);
+        var identity = (string?)site["properties"]!["keyVaultReferenceIdentity"];
+        Assert.Contains(identity, site["identity"]!["userAssignedIdentities"]!.AsObject().Select(i => i.Key));
+        Assert.Equal(2, site["identity"]!["userAssignedIdentities"]!.AsObject().Count); // the app's and the bot's
         Assert.Equal(identity, (string?)site["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!["userAssignedIdentityResourceId"]);
     }
 
     private static void AssertName(string type, string pattern)
     {
-        var name = Assert.Single(Names(type));
-        Assert.True(Regex.IsMatch(name, pattern), $"{type} name '{name}' does not match {pattern}");
+        var names = Names(type);
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.True(Regex.IsMatch(name, pattern), $"{type} name '{name}' does not match {pattern}"));
     }
 
     private static string[] Names(string type) => Resources()

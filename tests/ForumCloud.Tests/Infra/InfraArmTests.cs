@@ -84,13 +84,17 @@ public sealed class InfraArmTests
     }
 
     [Fact]
-    public void The_deploying_user_gets_the_storage_data_roles_only_when_a_principal_is_given()
+    public void The_deploying_user_gets_the_storage_data_roles_only_when_asked_for()
     {
         bool UserRoles(ArmTemplate t, string role) => t.OfType(RoleAssignmentType)
             .Any(a => a.Deployed == true && a.Text("properties.principalType") == "User" && a.Text("properties.roleDefinitionId").EndsWith(role));
 
-        var withUser = CompiledInfra.Evaluate(new Dictionary<string, object?> { ["principalId"] = "00000000-0000-0000-0000-00000000beef" });
-        Assert.All(new[] { StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor }, role => Assert.True(UserRoles(withUser, role)));
+        const string user = "00000000-0000-0000-0000-00000000beef";
+        var asked = CompiledInfra.Evaluate(new Dictionary<string, object?> { ["principalId"] = user, ["grantUserDataRoles"] = true });
+        Assert.All(new[] { StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor }, role => Assert.True(UserRoles(asked, role)));
+        // azd always passes AZURE_PRINCIPAL_ID: that alone grants nothing.
+        var notAsked = CompiledInfra.Evaluate(new Dictionary<string, object?> { ["principalId"] = user });
+        Assert.False(UserRoles(notAsked, StorageBlobDataOwner));
         Assert.False(UserRoles(_template, StorageBlobDataOwner));
     }
 
@@ -103,7 +107,11 @@ public sealed class InfraArmTests
         Assert.Equal("Disabled", site.Evaluate("properties.siteConfig.ftpsState"));
         Assert.Equal("1.2", site.Evaluate("properties.siteConfig.minTlsVersion"));
         Assert.Equal("UserAssigned", site.Evaluate("identity.type"));
-        Assert.Equal(site.Text("properties.keyVaultReferenceIdentity"), Assert.Single(site.Object("identity.userAssignedIdentities").Keys));
+        // Two identities: the app's (data roles, Key Vault references) and the bot's (no roles), for CloudAdapter.
+        var identities = site.Object("identity.userAssignedIdentities").Keys.ToArray();
+        Assert.Equal(2, identities.Length);
+        Assert.Contains(site.Text("properties.keyVaultReferenceIdentity"), identities);
+        Assert.Contains(identities, i => i.Contains("'bot-identity'", StringComparison.Ordinal));
         var policies = _template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToArray();
         Assert.Equal(["ftp", "scm"], policies.Select(p => p.ShortName).Order());
         Assert.All(policies, p => Assert.Equal(false, p.Evaluate("properties.allow")));
@@ -122,7 +130,7 @@ public sealed class InfraArmTests
         Assert.Equal("10.0", site.Evaluate("properties.functionAppConfig.runtime.version"));
         Assert.Equal("blobContainer", site.Evaluate("properties.functionAppConfig.deployment.storage.type"));
         Assert.Equal("UserAssignedIdentity", site.Evaluate("properties.functionAppConfig.deployment.storage.authentication.type"));
-        Assert.Equal(Assert.Single(site.Object("identity.userAssignedIdentities").Keys),
+        Assert.Equal(site.Text("properties.keyVaultReferenceIdentity"),
             site.Text("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"));
 
         // The deployment container exists in the app's storage account.
@@ -140,8 +148,9 @@ public sealed class InfraArmTests
         Assert.Equal("azurebot", bot.Evaluate("kind"));
         Assert.Contains(bot.Evaluate("sku.name"), new object?[] { "F0", "S1" });
         Assert.Equal("UserAssignedMSI", bot.Evaluate("properties.msaAppType"));
-        Assert.Matches(@"^⟨reference\(.*'identity'.*\)\.outputs\.clientId\.value⟩$", bot.Text("properties.msaAppId"));
-        Assert.Matches(@"^⟨reference\(.*'identity'.*\)\.outputs\.id\.value⟩$", bot.Text("properties.msaAppMSIResourceId"));
+        // The bot has an identity of its own, not the app's data identity.
+        Assert.Matches(@"^⟨reference\(.*'bot-identity'.*\)\.outputs\.clientId\.value⟩$", bot.Text("properties.msaAppId"));
+        Assert.Matches(@"^⟨reference\(.*'bot-identity'.*\)\.outputs\.id\.value⟩$", bot.Text("properties.msaAppMSIResourceId"));
         Assert.Matches(@"^⟨tenant\(\)\.tenantId⟩$", bot.Text("properties.msaAppTenantId"));
         Assert.Matches(@"^https://⟨reference\(.*'api'.*\)\.outputs\.defaultHostName\.value⟩/api/messages$", bot.Text("properties.endpoint"));
 
@@ -155,16 +164,19 @@ public sealed class InfraArmTests
         // CloudAdapter's settings name the same identity and tenant as the bot registration.
         var settings = InfraParityTests.AppSettings(_template);
         Assert.Equal("UserAssignedMSI", settings["MicrosoftAppType"]);
-        Assert.Equal(ArmExpression.Text(settings["AzureWebJobsStorage__clientId"]), ArmExpression.Text(settings["MicrosoftAppId"]));
+        Assert.Equal(bot.Text("properties.msaAppId"), ArmExpression.Text(settings["MicrosoftAppId"]));
+        Assert.NotEqual(ArmExpression.Text(settings["AzureWebJobsStorage__clientId"]), ArmExpression.Text(settings["MicrosoftAppId"]));
         Assert.Equal("⟨tenant().tenantId⟩", ArmExpression.Text(settings["MicrosoftAppTenantId"]));
     }
 
     [Fact]
-    public void Key_vault_uses_RBAC_and_can_be_purged_by_azd_down()
+    public void Key_vault_uses_RBAC_with_purge_protection_and_90_days_of_soft_delete()
     {
         var vault = _template.Single("Microsoft.KeyVault/vaults");
         Assert.Equal(true, vault.Evaluate("properties.enableRbacAuthorization"));
-        Assert.Null(vault.Node["properties"]!["enablePurgeProtection"]);
+        Assert.Equal(true, vault.Evaluate("properties.enablePurgeProtection"));
+        Assert.Equal(true, vault.Evaluate("properties.enableSoftDelete"));
+        Assert.Equal(90L, vault.Evaluate("properties.softDeleteRetentionInDays"));
         Assert.Equal("keyvault", vault.Module);
     }
 
