@@ -3,6 +3,7 @@ using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
 using ForumCloud.Functions.Partners;
 using ForumCloud.Functions.Mandate;
+using ForumCloud.Functions.Privacy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,7 @@ public static class ServiceRegistration
         services.AddPartners();
         services.AddFilings();
         services.AddMandate(configuration);
+        services.AddPrivacy();
         return services;
     }
 }

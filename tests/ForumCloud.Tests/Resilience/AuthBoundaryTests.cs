@@ -15,6 +15,7 @@ public sealed class AuthBoundaryTests
     [
         "GET health",
         "GET openapi.yaml",
+        "GET privacy",
         "GET events",
         "GET events/{eventId}",
         "POST events/{eventId}/registrations",

@@ -1,0 +1,18 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ForumCloud.Functions.Privacy;
+
+/// <summary>The privacy notice every form links to and every registration, partner and applicant accepts by version.</summary>
+public sealed class PrivacyFunctions(PrivacyNotices notices)
+{
+    [Function("PrivacyNotice")]
+    public IActionResult Notice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "privacy")] HttpRequest request)
+    {
+        var current = notices.Current;
+        return ApiResults.Ok(new { version = current.Version, zh = current.Zh, en = current.En });
+    }
+}
