@@ -309,6 +309,7 @@ module apiSettings './app/api-settings.bicep' = {
     identityClientId: identity.outputs.clientId
     botIdentityClientId: botIdentity.outputs.clientId
     hostingPlan: hostingPlan
+    frontDoorEnabled: enableFrontDoor
     directLineSecretUri: bot.outputs.directLineSecretUri
     staffRole: staffRole
     easyAuthEnabled: easyAuthEnabled

@@ -13,6 +13,8 @@ param botIdentityClientId string
   'premium'
 ])
 param hostingPlan string = 'flex'
+@description('Front Door in front (enableFrontDoor): one more proxy appends to X-Forwarded-For.')
+param frontDoorEnabled bool = false
 @description('Key Vault secret URI of the Direct Line secret.')
 param directLineSecretUri string
 param staffRole string = 'ForumCloud.Staff'
@@ -60,6 +62,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Staff access: function keys always; with Easy Auth also the staff app role.
     ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
     ForumCloud__StaffRole: staffRole
+    // Rate limits per instance (Platform/RateLimits): anonymous callers per IP, token holders per token. The
+    // client's address is the X-Forwarded-For entry App Service's front end (and Front Door) appended.
+    ForumCloud__RateLimits__AnonymousPerMinute: '30'
+    ForumCloud__RateLimits__PartnerPerMinute: '1200'
+    ForumCloud__RateLimits__TrustedProxies: frontDoorEnabled ? '2' : '1'
   })
 }
 
