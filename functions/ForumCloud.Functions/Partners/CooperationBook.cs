@@ -113,7 +113,7 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
         var found = await FindAsync(cooperationId, cancellationToken) ?? throw NotFound();
         var partner = await partners.FindAsync(found.Record.PartnerId, cancellationToken);
         if (partner is null || !Secrets.Matches(accessToken, partner.AccessTokenHash)) throw NotFound();
-        return CooperationWithHistory.Of(found.Record, found.History);
+        return CooperationWithHistory.Of(found.Record, found.History.Select(h => h.AsSeenByPartner()).ToList());
     }
 
     /// <summary>Checks a transition body; 400 with every field error.</summary>

@@ -57,7 +57,14 @@ public sealed record Cooperation(
     DateTimeOffset UpdatedAt);
 
 /// <summary>One accepted change of status, append-only. The first row (from null) records the creation.</summary>
-public sealed record HistoryEntry(int Version, CooperationStatus? From, CooperationStatus To, string Actor, DateTimeOffset At, string? Note);
+public sealed record HistoryEntry(int Version, CooperationStatus? From, CooperationStatus To, string Actor, DateTimeOffset At, string? Note)
+{
+    public const string StaffRole = "commission staff";
+
+    /// <summary>A partner sees who acted by role: its own entries and the system's as they are, a staff member's name never.</summary>
+    public HistoryEntry AsSeenByPartner() =>
+        Actor.StartsWith("partner:", StringComparison.Ordinal) || Actor == CooperationExpiry.SystemActor ? this : this with { Actor = StaffRole };
+}
 
 /// <summary>A record with its full history, oldest first (GET /api/cooperations/{id} and the transition answer).</summary>
 public sealed record CooperationWithHistory(
