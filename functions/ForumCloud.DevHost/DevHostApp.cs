@@ -34,19 +34,27 @@ public sealed class DevHostApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly AzuriteProcess? _azurite;
 
-    private DevHostApp(WebApplication app, AzuriteProcess? azurite, IReadOnlyList<FunctionDescriptor> functions)
+    private DevHostApp(WebApplication app, AzuriteProcess? azurite, IReadOnlyList<FunctionDescriptor> functions, FunctionKeys keys)
     {
         _app = app;
         _azurite = azurite;
         Functions = functions;
+        Keys = keys;
     }
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
+
+    /// <summary>The function key this runner enforces (configured, or generated for this start).</summary>
+    public FunctionKeys Keys { get; }
 
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The first address Kestrel listens on, without a trailing slash.</summary>
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    /// <summary>A client for this runner that sends its function key and waits for admin runs to finish (<see cref="RunnerClientHandler"/>).</summary>
+    public HttpClient CreateClient(HttpMessageHandler? inner = null) =>
+        new(new RunnerClientHandler(Keys.Key, inner ?? new SocketsHttpHandler())) { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
 
     public static async Task<DevHostApp> StartAsync(string[] args, DevHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -68,15 +76,17 @@ public sealed class DevHostApp : IAsyncDisposable
             var functions = FunctionCatalog.Discover(options.FunctionAssemblies);
             functions.ToList().ForEach(FunctionInvoker.EnsureBindable);
 
+            var keys = FunctionKeys.FromConfiguration(builder.Configuration);
             builder.Services.AddForumCloud(builder.Configuration);
             builder.Services.AddSingleton<FunctionInvoker>();
+            builder.Services.AddSingleton<ManualRuns>();
             builder.Services.AddSingleton(functions);
             if (options.RunTriggers) TriggerServices.Add(builder.Services, functions, hostJson, builder.Configuration);
             options.ConfigureServices?.Invoke(builder.Services);
 
             var app = builder.Build();
-            HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix);
-            AdminEndpoints.Map(app, functions);
+            HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix, keys);
+            AdminEndpoints.Map(app, functions, keys);
 
             var storage = app.Services.GetRequiredService<StorageAccount>();
             await StorageProvisioner.EnsureAsync(storage, cancellationToken);
@@ -86,7 +96,7 @@ public sealed class DevHostApp : IAsyncDisposable
             }
 
             await app.StartAsync(cancellationToken);
-            return new DevHostApp(app, azurite, functions);
+            return new DevHostApp(app, azurite, functions, keys);
         }
         catch
         {

@@ -27,6 +27,9 @@ public sealed record FunctionDescriptor(
     /// <summary>HTTP methods in upper case; empty means any method.</summary>
     public IReadOnlyList<string> HttpMethods => Http.Methods?.Select(m => m.ToUpperInvariant()).ToArray() ?? [];
 
+    /// <summary>The method's full name, as `entryPoint` in functions.metadata.</summary>
+    public string EntryPoint => $"{Method.DeclaringType!.FullName}.{Method.Name}";
+
     /// <summary>The route template without the `api/` prefix (the function name when no Route is given, as in Functions).</summary>
     public string HttpRoute => Http.Route ?? Name;
 }

@@ -48,7 +48,7 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
             },
         };
         _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
-        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        _http = RunnerHttp.Client(_runner);
     }
 
     public async Task DisposeAsync()

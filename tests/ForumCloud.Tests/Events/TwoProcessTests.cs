@@ -26,12 +26,14 @@ public sealed class TwoProcessTests : IAsyncLifetime
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["AzureWebJobsStorage"] = await SharedAzurite.ConnectionStringAsync();
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var key = ForumCloud.Functions.Platform.Secrets.NewToken();
+        info.Environment[ForumCloud.DevHost.FunctionKeys.Setting] = key;
         _child = Process.Start(info)!;
         _child.OutputDataReceived += (_, _) => { };
         _child.ErrorDataReceived += (_, _) => { };
         _child.BeginOutputReadLine();
         _child.BeginErrorReadLine();
-        _childHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+        _childHttp = RunnerHttp.Client(new Uri($"http://127.0.0.1:{port}/"), key);
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)

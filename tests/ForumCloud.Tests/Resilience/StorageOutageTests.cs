@@ -34,7 +34,7 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
             ConfigureServices = services => services.AddSingleton(new ForumCloud.Functions.Filings.FilingSweepOptions { MinimumAge = TimeSpan.Zero }),
         };
         _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
-        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        _http = RunnerHttp.Client(_runner, TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()

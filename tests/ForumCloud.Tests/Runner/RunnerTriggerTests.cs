@@ -73,7 +73,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
     [Fact]
     public async Task Admin_endpoint_runs_a_timer_function_by_hand_and_refuses_unknown_names()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl) };
+        using var http = RunnerHttp.Client(_runner);
         var before = TestFunctions.TimerRuns;
 
         var run = await http.PostAsync("/admin/functions/TestTimer", Problems.Json("{}"));
@@ -87,7 +87,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
     [Fact]
     public async Task Admin_endpoint_hands_the_input_to_a_queue_function()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl) };
+        using var http = RunnerHttp.Client(_runner);
         var id = Guid.NewGuid().ToString("N");
         var input = System.Text.Json.JsonSerializer.Serialize(new { input = $"{{\"id\":\"{id}\",\"text\":\"by hand\",\"number\":7}}" });
 

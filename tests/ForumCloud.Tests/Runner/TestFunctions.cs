@@ -51,6 +51,18 @@ public sealed class TestFunctions
             return ApiResults.Created($"/api/test/echo/{id}", new { id, name, email, country });
         });
 
+    /// <summary>Held open until a test releases it, to see the admin API answer before the run ends.</summary>
+    public static TaskCompletionSource SlowRelease { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [Function("TestSlowTimer")]
+    public Task SlowTimer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => SlowRelease.Task;
+
+    [Function("TestFailingTimer")]
+    public void FailingTimer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => throw new InvalidOperationException("This timer always fails.");
+
+    [Function("TestStaffEcho")]
+    public IActionResult StaffEcho([HttpTrigger(AuthorizationLevel.Function, "get", Route = "test/staff")] HttpRequest request) => new OkResult();
+
     [Function("TestTimer")]
     public void Timer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => Interlocked.Increment(ref TimerRuns);
 }
