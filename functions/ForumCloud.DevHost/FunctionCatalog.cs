@@ -51,6 +51,15 @@ public static class FunctionCatalog
         return functions;
     }
 
+    /// <summary>host.json's `functions` list: only those functions are loaded (all when the list is empty).</summary>
+    public static IReadOnlyList<FunctionDescriptor> Select(IReadOnlyList<FunctionDescriptor> functions, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) return functions;
+        var unknown = names.Where(n => !functions.Any(f => string.Equals(f.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0) throw new InvalidOperationException($"host.json lists functions that do not exist: {string.Join(", ", unknown)}.");
+        return functions.Where(f => names.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+    }
+
     private static FunctionDescriptor? Describe(MethodInfo method)
     {
         var function = method.GetCustomAttribute<FunctionAttribute>();

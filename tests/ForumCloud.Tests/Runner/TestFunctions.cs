@@ -12,6 +12,10 @@ public sealed class TestFunctions
 {
     public const string AlwaysFailsQueue = "test-always-fails";
     public const string EchoQueue = "test-echo";
+    public const string OtherAccountQueue = "test-other-account";
+
+    /// <summary>The app setting naming a second storage account (a trigger's `Connection`).</summary>
+    public const string OtherAccountConnection = "TestOtherStorage";
 
     public static ConcurrentDictionary<string, int> Attempts { get; } = new();
 
@@ -32,6 +36,9 @@ public sealed class TestFunctions
         Received[probe.Id] = probe;
         return Task.CompletedTask;
     }
+
+    [Function("TestOtherAccountEcho")]
+    public void OtherAccountEcho([QueueTrigger(OtherAccountQueue, Connection = OtherAccountConnection)] Probe probe) => Received[probe.Id] = probe;
 
     /// <summary>The shared HTTP plumbing end to end: route id check, body limits, JSON parsing, field validation.</summary>
     [Function("TestEchoBody")]
@@ -65,6 +72,18 @@ public sealed class TestFunctions
 
     [Function("TestTimer")]
     public void Timer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => Interlocked.Increment(ref TimerRuns);
+}
+
+/// <summary>A timer that fires every second and says which runner fired it, for the singleton test.</summary>
+public sealed class SingletonTimerFunctions(StorageAccount storage, Microsoft.Extensions.Configuration.IConfiguration configuration)
+{
+    public const string Name = "TestSingletonTimer";
+    public const string FiresQueueSetting = "TestSingletonFiresQueue";
+    public const string RunnerNameSetting = "TestRunnerName";
+
+    [Function(Name)]
+    public async Task Fire([TimerTrigger("*/1 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await storage.Queue(configuration[FiresQueueSetting]!).SendMessageAsync(configuration[RunnerNameSetting], cancellationToken);
 }
 
 public sealed record Probe(string Id, string Text, int Number);
