@@ -75,10 +75,11 @@ public sealed class PendingNoticeTests
         var allocation = await s.Allocator.AllocateAsync(Request(s.EventId));
         var changes = new RegistrationChanges(s.Storage, NullLogger<RegistrationChanges>.Instance);
 
-        var now = await new RegistrationSweep(s.Storage, changes, new RegistrationSweepOptions(), TimeProvider.System, NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
+        var failures = new NoticeFailures(s.Storage, TimeProvider.System, NullLogger<NoticeFailures>.Instance);
+        var now = await new RegistrationSweep(s.Storage, changes, failures, new RegistrationSweepOptions(), TimeProvider.System, NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
         Assert.DoesNotContain(s.EventId, now.EventIds);
 
-        var later = await new RegistrationSweep(s.Storage, changes, new RegistrationSweepOptions(), new Later(TimeSpan.FromMinutes(3)), NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
+        var later = await new RegistrationSweep(s.Storage, changes, failures, new RegistrationSweepOptions(), new Later(TimeSpan.FromMinutes(3)), NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
         Assert.Contains(s.EventId, later.EventIds);
         await Eventually.ValueAsync(() => RowAsync(s, allocation.Code), r => r.PendingNotice is null, what: "the handler to clear the mark");
         var notice = await s.Storage.Table(TableNames.Notifications).GetEntityAsync<NoticeRow>(NoticeRow.PartitionFor(s.EventId), NoticeRow.RowFor(allocation.Code, RegistrationChangeKind.Confirmed));
