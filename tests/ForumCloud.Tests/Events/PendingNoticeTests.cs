@@ -66,10 +66,10 @@ public sealed class PendingNoticeTests
         sender.Verify(x => x.SendAsync(It.IsAny<Notice>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_sweep_leaves_a_change_younger_than_two_minutes_and_publishes_it_once_older()
     {
-        if (SharedRunner.App is null) return; // the suite's runner handles the published message
+        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: the suite's runner handles the published message.");
         await SharedRunner.ClientAsync();
         var s = await NewEventAsync();
         var allocation = await s.Allocator.AllocateAsync(Request(s.EventId));
