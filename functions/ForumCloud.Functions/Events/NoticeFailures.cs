@@ -12,7 +12,7 @@ namespace ForumCloud.Functions.Events;
 /// sweep → queue for ever). For a SeatsAdded change (a promotion) the seat ledger gets PromotionFailedAt,
 /// which the sweep respects until the ledger next changes (every seat transaction replaces it).
 /// </summary>
-public sealed class NoticeFailures(StorageAccount storage, TimeProvider time, ILogger<NoticeFailures> logger)
+public sealed class NoticeFailures(StorageAccount storage, TimeProvider time, ForumTelemetry telemetry, ILogger<NoticeFailures> logger)
 {
     public const string PromotionFailedAt = nameof(PromotionFailedAt);
 
@@ -30,6 +30,7 @@ public sealed class NoticeFailures(StorageAccount storage, TimeProvider time, IL
 
         logger.LogError("A registration-changes message of event {EventId} reached the poison queue: {Failed} of {Count} notice(s) marked failed for staff",
             change.EventId, failed, change.Changes.Count);
+        telemetry.Event("RegistrationNoticeFailed", ("eventId", change.EventId), ("notices", failed), ("source", "poison-queue"));
     }
 
     /// <summary>Marks the notice failed if the registration still waits for exactly this kind; false when it does not (sent, or a newer change).</summary>
@@ -48,6 +49,7 @@ public sealed class NoticeFailures(StorageAccount storage, TimeProvider time, IL
             {
                 // A replace under the ETag read: a merge cannot remove the PendingNotice mark.
                 await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                telemetry.Event("RegistrationNoticeGivenUp", ("eventId", eventId), ("kind", ApiEnum.Name(kind)));
                 return true;
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404)

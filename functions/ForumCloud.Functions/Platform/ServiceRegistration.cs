@@ -20,6 +20,7 @@ public static class ServiceRegistration
         services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StaffGate>();
+        services.AddSingleton<ForumTelemetry>();
 
         // Capabilities register themselves here, one line each.
         services.AddEvents();

@@ -75,7 +75,7 @@ public sealed class PendingNoticeTests
         var allocation = await s.Allocator.AllocateAsync(Request(s.EventId));
         var changes = new RegistrationChanges(s.Storage, NullLogger<RegistrationChanges>.Instance);
 
-        var failures = new NoticeFailures(s.Storage, TimeProvider.System, NullLogger<NoticeFailures>.Instance);
+        var failures = new NoticeFailures(s.Storage, TimeProvider.System, new ForumTelemetry(NullLogger<ForumTelemetry>.Instance), NullLogger<NoticeFailures>.Instance);
         var now = await new RegistrationSweep(s.Storage, changes, failures, new RegistrationSweepOptions(), TimeProvider.System, NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
         Assert.DoesNotContain(s.EventId, now.EventIds);
 
