@@ -34,19 +34,31 @@ public sealed class DevHostApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly AzuriteProcess? _azurite;
 
-    private DevHostApp(WebApplication app, AzuriteProcess? azurite, IReadOnlyList<FunctionDescriptor> functions)
+    private DevHostApp(WebApplication app, AzuriteProcess? azurite, IReadOnlyList<FunctionDescriptor> functions, FunctionKeys keys, HostJson hostJson)
     {
         _app = app;
+        HostJson = hostJson;
         _azurite = azurite;
         Functions = functions;
+        Keys = keys;
     }
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
+
+    /// <summary>host.json as this runner applies it (with its AzureFunctionsJobHost__* overrides).</summary>
+    public HostJson HostJson { get; }
+
+    /// <summary>The function key this runner enforces (configured, or generated for this start).</summary>
+    public FunctionKeys Keys { get; }
 
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The first address Kestrel listens on, without a trailing slash.</summary>
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    /// <summary>A client for this runner that sends its function key and waits for admin runs to finish (<see cref="RunnerClientHandler"/>).</summary>
+    public HttpClient CreateClient(HttpMessageHandler? inner = null) =>
+        new(new RunnerClientHandler(Keys.Key, inner ?? new SocketsHttpHandler())) { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
 
     public static async Task<DevHostApp> StartAsync(string[] args, DevHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -56,6 +68,12 @@ public sealed class DevHostApp : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:7071"); // Core Tools' port, loopback only.
         }
 
+        // The runner's own defaults, below every other source: a local run picks up queue messages within
+        // 2 seconds rather than host.json's production polling (AzureFunctionsJobHost__* overrides, as in the host).
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { [$"{HostJson.OverrideSection}:extensions:queues:maxPollingInterval"] = "00:00:02" },
+        });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Warning);
         options.ConfigureLogging?.Invoke(builder.Logging);
         if (options.StorageConnectionString is not null) builder.Configuration[SettingNames.Storage] = options.StorageConnectionString;
@@ -64,19 +82,21 @@ public sealed class DevHostApp : IAsyncDisposable
         var azurite = options.StartAzuriteIfNeeded ? await LocalAzurite.EnsureRunningAsync(builder.Configuration[SettingNames.Storage], cancellationToken) : null;
         try
         {
-            var hostJson = HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json"));
-            var functions = FunctionCatalog.Discover(options.FunctionAssemblies);
+            var hostJson = HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);
+            var functions = FunctionCatalog.Select(FunctionCatalog.Discover(AssembliesFrom(builder.Configuration) ?? options.FunctionAssemblies), hostJson.Functions);
             functions.ToList().ForEach(FunctionInvoker.EnsureBindable);
 
+            var keys = FunctionKeys.FromConfiguration(builder.Configuration);
             builder.Services.AddForumCloud(builder.Configuration);
             builder.Services.AddSingleton<FunctionInvoker>();
+            builder.Services.AddSingleton<ManualRuns>();
             builder.Services.AddSingleton(functions);
             if (options.RunTriggers) TriggerServices.Add(builder.Services, functions, hostJson, builder.Configuration);
             options.ConfigureServices?.Invoke(builder.Services);
 
             var app = builder.Build();
-            HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix);
-            AdminEndpoints.Map(app, functions);
+            HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix, keys);
+            AdminEndpoints.Map(app, functions, keys);
 
             var storage = app.Services.GetRequiredService<StorageAccount>();
             await StorageProvisioner.EnsureAsync(storage, cancellationToken);
@@ -86,13 +106,20 @@ public sealed class DevHostApp : IAsyncDisposable
             }
 
             await app.StartAsync(cancellationToken);
-            return new DevHostApp(app, azurite, functions);
+            return new DevHostApp(app, azurite, functions, keys, hostJson);
         }
         catch
         {
             if (azurite is not null) await azurite.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>`DevHost:FunctionAssemblies:0..n` (paths) replaces the hosted assemblies, for a runner process a test starts.</summary>
+    private static List<Assembly>? AssembliesFrom(IConfiguration configuration)
+    {
+        var paths = configuration.GetSection("DevHost:FunctionAssemblies").GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        return paths.Count == 0 ? null : paths.Select(p => Assembly.LoadFrom(Path.GetFullPath(p, AppContext.BaseDirectory))).ToList();
     }
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();

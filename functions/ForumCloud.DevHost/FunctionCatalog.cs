@@ -27,6 +27,9 @@ public sealed record FunctionDescriptor(
     /// <summary>HTTP methods in upper case; empty means any method.</summary>
     public IReadOnlyList<string> HttpMethods => Http.Methods?.Select(m => m.ToUpperInvariant()).ToArray() ?? [];
 
+    /// <summary>The method's full name, as `entryPoint` in functions.metadata.</summary>
+    public string EntryPoint => $"{Method.DeclaringType!.FullName}.{Method.Name}";
+
     /// <summary>The route template without the `api/` prefix (the function name when no Route is given, as in Functions).</summary>
     public string HttpRoute => Http.Route ?? Name;
 }
@@ -46,6 +49,15 @@ public static class FunctionCatalog
         var duplicate = functions.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"Two functions are named '{duplicate.Key}'.");
         return functions;
+    }
+
+    /// <summary>host.json's `functions` list: only those functions are loaded (all when the list is empty).</summary>
+    public static IReadOnlyList<FunctionDescriptor> Select(IReadOnlyList<FunctionDescriptor> functions, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) return functions;
+        var unknown = names.Where(n => !functions.Any(f => string.Equals(f.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0) throw new InvalidOperationException($"host.json lists functions that do not exist: {string.Join(", ", unknown)}.");
+        return functions.Where(f => names.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
     private static FunctionDescriptor? Describe(MethodInfo method)

@@ -3,13 +3,14 @@ using Azure.Storage.Queues;
 namespace ForumCloud.DevHost;
 
 /// <summary>
-/// Keeps a message invisible while its function runs, as the Functions host does: a short initial
-/// visibility, renewed at half-time. A short lease matters after a crash or a storage outage: a message
-/// whose release could not be written comes back within <see cref="Visibility"/>, not minutes later.
+/// Keeps a message invisible while its function runs, as the Functions host's queue listener does: 10
+/// minutes, renewed at half-time. So after a crash (or a release that could not be written during a
+/// storage outage) the message comes back after up to 10 minutes, as in Azure; what must not wait that
+/// long is covered by the sweepers, not by a shorter lease here.
 /// </summary>
 internal sealed class MessageLease : IAsyncDisposable
 {
-    public static readonly TimeSpan Visibility = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Visibility = TimeSpan.FromMinutes(10);
 
     private readonly QueueClient _queue;
     private readonly string _messageId;

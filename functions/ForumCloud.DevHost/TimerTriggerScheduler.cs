@@ -4,18 +4,18 @@ using NCrontab;
 namespace ForumCloud.DevHost;
 
 /// <summary>
-/// Runs a timer-triggered function on its schedule: an NCRONTAB expression with seconds (the parser
-/// the Functions host uses) or a TimeSpan, in UTC as the host does without WEBSITE_TIME_ZONE.
-/// Unlike Azure, each runner process fires its own timers (no singleton lease); the functions are
-/// idempotent, so two runners firing together is harmless.
+/// Runs a timer-triggered function on its schedule as the Functions host does on Flex Consumption: an
+/// NCRONTAB expression (five fields, or six with seconds; the parser the host uses), in UTC as the host
+/// does without WEBSITE_TIME_ZONE, and on one instance at a time (<see cref="TimerLock"/>). TimeSpan
+/// schedules ("00:05:00") are refused at start-up, as Flex Consumption refuses them.
 /// </summary>
-public sealed class TimerTriggerScheduler(FunctionDescriptor function, string schedule, FunctionInvoker invoker, TimeProvider clock, ILogger logger) : BackgroundService
+public sealed class TimerTriggerScheduler(FunctionDescriptor function, string schedule, TimerLock timerLock, FunctionInvoker invoker, TimeProvider clock, ILogger logger) : BackgroundService
 {
     public static Func<DateTime, DateTime> ParseSchedule(string schedule)
     {
-        if (TimeSpan.TryParse(schedule, System.Globalization.CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero)
+        if (TimeSpan.TryParse(schedule, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
-            return last => last + interval;
+            throw new InvalidOperationException($"The timer schedule '{schedule}' is a TimeSpan; Flex Consumption accepts NCRONTAB expressions only (e.g. '0 */5 * * * *').");
         }
 
         var cron = CrontabSchedule.Parse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
@@ -26,24 +26,49 @@ public sealed class TimerTriggerScheduler(FunctionDescriptor function, string sc
     {
         var next = ParseSchedule(schedule);
         DateTime? last = null;
-        if (function.Timer.RunOnStartup) await FireAsync(last, stoppingToken);
-
+        var firstHold = true;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var due = next(now);
+            TimerLock.Held held;
             try
             {
-                await Task.Delay(due - now, clock, stoppingToken);
+                held = await timerLock.AcquireAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            await FireAsync(last, stoppingToken);
+            await using (held)
+            {
+                if (firstHold && function.Timer.RunOnStartup) await FireAsync(last, stoppingToken);
+                firstHold = false;
+                last = await RunScheduleAsync(next, last, held.Token, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Fires on schedule while the lock is held; returns the last due time when it is lost.</summary>
+    private async Task<DateTime?> RunScheduleAsync(Func<DateTime, DateTime> next, DateTime? last, CancellationToken holding, CancellationToken stoppingToken)
+    {
+        while (!holding.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var due = next(now);
+            try
+            {
+                await Task.Delay(due - now, clock, holding);
+            }
+            catch (OperationCanceledException)
+            {
+                return last;
+            }
+
+            await FireAsync(last, stoppingToken); // a run in progress finishes even if the lock is lost meanwhile
             last = due;
         }
+
+        return last;
     }
 
     private async Task FireAsync(DateTime? last, CancellationToken stoppingToken)

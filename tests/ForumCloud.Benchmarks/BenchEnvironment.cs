@@ -15,7 +15,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         _azurite = azurite;
         Runner = runner;
         Storage = storage;
-        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(runner.BaseUrl + "/"), Timeout = TimeSpan.FromMinutes(2) };
+        Http = runner.CreateClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
+        Http.Timeout = TimeSpan.FromMinutes(2);
     }
 
     public DevHostApp Runner { get; }

@@ -127,6 +127,19 @@ public sealed class RegistrationRow : ITableEntity
 
     public DateTimeOffset? PendingSince { get; set; }
 
+    /// <summary>How often <see cref="RegistrationSweep"/> has published the pending notice of <see cref="NoticeSweptFor"/> (a PendingSince) again.</summary>
+    public int? NoticeSweeps { get; set; }
+
+    public DateTimeOffset? NoticeSweptFor { get; set; }
+
+    /// <summary>
+    /// Staff-visible: the <see cref="RegistrationChangeKind"/> whose notice was given up on (its message reached
+    /// the poison queue, or the sweep gave up after its attempts), and when (<see cref="NoticeFailures"/>).
+    /// </summary>
+    public string? NoticeFailed { get; set; }
+
+    public DateTimeOffset? NoticeFailedAt { get; set; }
+
     /// <summary>Marks the change this row's transaction commits as not yet announced.</summary>
     public void MarkPending(RegistrationChangeKind kind, DateTimeOffset now)
     {

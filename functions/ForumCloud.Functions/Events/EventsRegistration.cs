@@ -18,6 +18,7 @@ public static class EventsRegistration
         services.AddSingleton<RegistrationNotices>();
         services.TryAddSingleton(new RegistrationSweepOptions());
         services.AddSingleton<RegistrationSweep>();
+        services.AddSingleton<NoticeFailures>();
         services.TryAddSingleton<INotificationSender, LoggingNotificationSender>();
         services.AddSingleton<ISeedLoader, EventSeedLoader>();
         return services;

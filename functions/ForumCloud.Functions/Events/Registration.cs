@@ -89,6 +89,8 @@ public sealed record RegistrationListItem(
     string? PartnerId,
     DateTimeOffset RegisteredAt,
     DateTimeOffset? CheckedInAt,
-    string? CheckedInBy);
+    string? CheckedInBy,
+    RegistrationChangeKind? NoticeFailed = null,
+    DateTimeOffset? NoticeFailedAt = null);
 
 public sealed record CheckInReceipt(string Code, string Name, DateTimeOffset CheckedInAt, string CheckedInBy);

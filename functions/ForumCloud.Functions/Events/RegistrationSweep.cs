@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Logging;
@@ -11,10 +12,16 @@ public sealed class RegistrationSweepOptions
     /// the handler to have cleared it in the usual case (a second message is harmless, only wasted work).
     /// </summary>
     public TimeSpan MinimumAge { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often the sweep publishes one pending change again before it gives up on it (each publication is
+    /// itself tried host.json's maxDequeueCount times): the notice is then marked failed for staff.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 3;
 }
 
-/// <summary>What one sweep found and published (counts and event ids only: no personal data).</summary>
-public sealed record SweepResult(int PendingRegistrations, int SeatLedgers, int Messages, IReadOnlySet<string> EventIds);
+/// <summary>What one sweep found, published and gave up on (counts and event ids only: no personal data).</summary>
+public sealed record SweepResult(int PendingRegistrations, int SeatLedgers, int Messages, int GivenUp, IReadOnlySet<string> EventIds);
 
 /// <summary>
 /// Completes changes whose queue message was lost (the change committed, the enqueue failed afterwards): a
@@ -22,31 +29,25 @@ public sealed record SweepResult(int PendingRegistrations, int SeatLedgers, int 
 /// announced again, and an event with free seats and a waitlist gets a SeatsAdded change so that its lost
 /// promotion happens. Idempotent: the handler writes and sends a notice once per (code, kind) and promotes
 /// only into seats that are free now; once it has cleared the marks a second sweep finds nothing.
+/// Every publication is counted on the row (before the message goes, so the handler reads the count's ETag);
+/// after <see cref="RegistrationSweepOptions.MaxAttempts"/> the sweep gives up (<see cref="NoticeFailures"/>).
 /// </summary>
-public sealed class RegistrationSweep(StorageAccount storage, RegistrationChanges changes, RegistrationSweepOptions options, TimeProvider time, ILogger<RegistrationSweep> logger)
+public sealed class RegistrationSweep(StorageAccount storage, RegistrationChanges changes, NoticeFailures failures, RegistrationSweepOptions options, TimeProvider time, ILogger<RegistrationSweep> logger)
 {
     /// <summary>Like a seat transaction's message: well under the 64 KiB queue message limit.</summary>
     public const int ChangesPerMessage = SeatAllocator.MaxBatch;
+
+    /// <summary>On the seat ledger: how often the sweep has published SeatsAdded since the ledger last changed.</summary>
+    public const string PromotionSweeps = nameof(PromotionSweeps);
 
     private TableClient Table => storage.Table(TableNames.ForumEvents);
 
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
-        var touched = new HashSet<string>(StringComparer.Ordinal);
-        var messages = 0;
-
-        // (a) Unannounced changes, across every event's partition (a scan, acceptable every few minutes).
         var cutoff = time.GetUtcNow() - options.MinimumAge;
-        var pendingFilter = TableClient.CreateQueryFilter(
-            $"RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
-        var pending = new List<(string EventId, ChangedRegistration Change)>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(pendingFilter, select: ["PartitionKey", "RowKey", "Code", nameof(RegistrationRow.PendingNotice)], cancellationToken: cancellationToken))
-        {
-            if (row.GetString(nameof(RegistrationRow.PendingNotice)) is not { } kindName || !Enum.TryParse<RegistrationChangeKind>(kindName, out var kind)) continue;
-            if (row.GetString(nameof(RegistrationRow.Code)) is not { Length: > 0 } code) continue;
-            pending.Add((row.PartitionKey, new ChangedRegistration(kind, code)));
-        }
-
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var (pending, givenUp) = await PendingChangesAsync(cutoff, cancellationToken);
+        var messages = 0;
         foreach (var perEvent in pending.GroupBy(p => p.EventId, StringComparer.Ordinal))
         {
             foreach (var chunk in perEvent.Select(p => p.Change).Chunk(ChangesPerMessage))
@@ -58,21 +59,84 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
             touched.Add(perEvent.Key);
         }
 
-        // (b) Free seats next to a waitlist in a ledger untouched for the minimum age: a promotion that never ran (a
-        // fresh one may still be on its way). Table filters cannot compare two properties: Confirmed < Capacity is checked here.
-        var ledgerFilter = TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger} and Waitlisted gt {0} and Timestamp le {cutoff}");
-        var ledgers = 0;
-        await foreach (var ledger in Table.QueryAsync<SeatLedgerRow>(ledgerFilter, cancellationToken: cancellationToken))
+        var (ledgers, ledgersGivenUp) = await StalledPromotionsAsync(cutoff, touched, cancellationToken);
+        messages += ledgers;
+        givenUp += ledgersGivenUp;
+        logger.LogInformation("Registration sweep: {Pending} unannounced change(s), {Ledgers} event(s) with free seats and a waitlist, {Messages} message(s) published, {GivenUp} given up",
+            pending.Count, ledgers, messages, givenUp);
+        return new SweepResult(pending.Count, ledgers, messages, givenUp, touched);
+    }
+
+    /// <summary>(a) Unannounced changes, across every event's partition (a scan, acceptable every few minutes).</summary>
+    private async Task<(List<(string EventId, ChangedRegistration Change)> Pending, int GivenUp)> PendingChangesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
+        string[] columns = ["PartitionKey", "RowKey", nameof(RegistrationRow.Code), nameof(RegistrationRow.PendingNotice), nameof(RegistrationRow.PendingSince),
+            nameof(RegistrationRow.NoticeSweeps), nameof(RegistrationRow.NoticeSweptFor)];
+        var pending = new List<(string EventId, ChangedRegistration Change)>();
+        var givenUp = 0;
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
-            if (ledger.Confirmed >= ledger.Capacity) continue;
+            if (row.GetString(nameof(RegistrationRow.PendingNotice)) is not { } kindName || !Enum.TryParse<RegistrationChangeKind>(kindName, out var kind)) continue;
+            if (row.GetString(nameof(RegistrationRow.Code)) is not { Length: > 0 } code) continue;
+
+            // The count belongs to one pending change (its PendingSince); a newer change starts again at zero.
+            var since = row.GetDateTimeOffset(nameof(RegistrationRow.PendingSince));
+            var sweeps = row.GetDateTimeOffset(nameof(RegistrationRow.NoticeSweptFor)) == since ? row.GetInt32(nameof(RegistrationRow.NoticeSweeps)) ?? 0 : 0;
+            if (sweeps >= options.MaxAttempts)
+            {
+                if (await failures.GiveUpAsync(row.PartitionKey, code, kind, cancellationToken)) givenUp++;
+                continue;
+            }
+
+            var counted = new TableEntity(row.PartitionKey, row.RowKey) { [nameof(RegistrationRow.NoticeSweeps)] = sweeps + 1, [nameof(RegistrationRow.NoticeSweptFor)] = since };
+            if (await TryMergeAsync(counted, row.ETag, cancellationToken)) pending.Add((row.PartitionKey, new ChangedRegistration(kind, code)));
+        }
+
+        return (pending, givenUp);
+    }
+
+    /// <summary>
+    /// (b) Free seats next to a waitlist in a ledger untouched for the minimum age: a promotion that never ran (a
+    /// fresh one may still be on its way). Table filters cannot compare two properties: Confirmed &lt; Capacity is checked here.
+    /// </summary>
+    private async Task<(int Published, int GivenUp)> StalledPromotionsAsync(DateTimeOffset cutoff, HashSet<string> touched, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger} and Waitlisted gt {0} and Timestamp le {cutoff}");
+        var (published, givenUp) = (0, 0);
+        await foreach (var ledger in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (ledger.GetInt32(nameof(SeatLedgerRow.Confirmed)) >= ledger.GetInt32(nameof(SeatLedgerRow.Capacity))) continue;
+            if (ledger.ContainsKey(NoticeFailures.PromotionFailedAt)) continue; // given up on until the ledger next changes
+
+            var sweeps = ledger.GetInt32(PromotionSweeps) ?? 0;
+            if (sweeps >= options.MaxAttempts)
+            {
+                if (await failures.MarkPromotionFailedAsync(ledger.PartitionKey, ledger.ETag, cancellationToken)) givenUp++;
+                continue;
+            }
+
+            if (!await TryMergeAsync(new TableEntity(ledger.PartitionKey, ledger.RowKey) { [PromotionSweeps] = sweeps + 1 }, ledger.ETag, cancellationToken)) continue;
             await changes.PublishAsync(RegistrationChange.Of(ledger.PartitionKey, RegistrationChangeKind.SeatsAdded), cancellationToken);
-            ledgers++;
-            messages++;
+            published++;
             touched.Add(ledger.PartitionKey);
         }
 
-        logger.LogInformation("Registration sweep: {Pending} unannounced change(s), {Ledgers} event(s) with free seats and a waitlist, {Messages} message(s) published",
-            pending.Count, ledgers, messages);
-        return new SweepResult(pending.Count, ledgers, messages, touched);
+        return (published, givenUp);
+    }
+
+    /// <summary>A merge under the ETag read; false when the row changed meanwhile (the next sweep decides again).</summary>
+    private async Task<bool> TryMergeAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
     }
 }

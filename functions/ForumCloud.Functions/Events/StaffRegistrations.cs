@@ -93,5 +93,6 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
 
     private static RegistrationListItem ItemOf(RegistrationRow r, Dictionary<string, int> positions) => new(
         r.Code, r.StatusValue, positions.TryGetValue(r.Code, out var p) ? p : null, r.Name, r.Email, r.Organization, r.Country, r.Role, r.PartnerId,
-        ForumTime.Local(r.RegisteredAt), r.CheckedInAt is { } c ? ForumTime.Local(c) : null, r.CheckedInBy);
+        ForumTime.Local(r.RegisteredAt), r.CheckedInAt is { } c ? ForumTime.Local(c) : null, r.CheckedInBy,
+        Enum.TryParse<RegistrationChangeKind>(r.NoticeFailed, out var failed) ? failed : null, r.NoticeFailedAt is { } f ? ForumTime.Local(f) : null);
 }

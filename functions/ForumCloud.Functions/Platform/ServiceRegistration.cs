@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StaffGate>();
         services.AddSingleton<RateLimits>();
+        services.AddSingleton<ForumTelemetry>();
 
         // Capabilities register themselves here, one line each.
         services.AddEvents();

@@ -25,6 +25,9 @@ public static class SettingNames
 
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
+    /// <summary>`ClientId=...;Authorization=AAD`: telemetry is sent with that managed identity (Application Insights has local auth off).</summary>
+    public const string ApplicationInsightsAuthenticationString = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
     /// <summary>
     /// The IConfiguration key of an app setting: the environment-variable provider turns `__` into `:`,
     /// so `ForumCloud__EasyAuthEnabled` in Azure is read as `ForumCloud:EasyAuthEnabled`.

@@ -34,24 +34,34 @@ public sealed class StorageAccount
     /// <summary>A queue client that sees message text as stored (the local runner decodes as host.json says).</summary>
     public QueueClient RawQueue(string name) => _rawQueues.GetQueueClient(name);
 
-    public static StorageAccount FromConfiguration(IConfiguration configuration)
+    /// <param name="connection">
+    /// The setting that names the account, as a trigger's `Connection` does: a connection string, or
+    /// identity-based `{connection}__*ServiceUri` settings. AzureWebJobsStorage by default.
+    /// </param>
+    public static StorageAccount FromConfiguration(IConfiguration configuration, string? connection = null)
     {
-        var connectionString = configuration[SettingNames.Storage];
+        connection ??= SettingNames.Storage;
+        var connectionString = configuration[connection];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             return FromConnectionString(connectionString);
         }
 
-        var section = configuration.GetSection(SettingNames.Storage);
+        var section = configuration.GetSection(connection);
         var tableUri = section["tableServiceUri"];
         var queueUri = section["queueServiceUri"];
+        if ((string.IsNullOrWhiteSpace(tableUri) || string.IsNullOrWhiteSpace(queueUri)) && connection != SettingNames.Storage)
+        {
+            throw new InvalidOperationException($"The storage connection '{connection}' is not configured (neither a connection string nor {connection}__tableServiceUri and __queueServiceUri).");
+        }
+
         if (string.IsNullOrWhiteSpace(tableUri) || string.IsNullOrWhiteSpace(queueUri))
         {
             // The local default, as with Core Tools' local.settings.json.
             return FromConnectionString("UseDevelopmentStorage=true");
         }
 
-        var credential = CredentialFor(section["credential"], section["clientId"]);
+        var credential = Credential(section);
         return new StorageAccount(
             new TableServiceClient(new Uri(tableUri), credential, TableOptions()),
             new QueueServiceClient(new Uri(queueUri), credential, QueueOptions(emulator: false, QueueMessageEncoding.Base64)),
@@ -78,6 +88,9 @@ public sealed class StorageAccount
     public static bool IsEmulator(string connectionString) =>
         connectionString.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
         || connectionString.Contains("devstoreaccount1", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The credential identity-based settings name (`__credential`, `__clientId`), as the Functions host reads them.</summary>
+    public static TokenCredential Credential(IConfigurationSection section) => CredentialFor(section["credential"], section["clientId"]);
 
     private static TokenCredential CredentialFor(string? credential, string? clientId) =>
         string.Equals(credential, "managedidentity", StringComparison.OrdinalIgnoreCase)

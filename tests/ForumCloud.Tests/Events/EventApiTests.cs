@@ -62,7 +62,7 @@ public sealed class EventApiTests
         await AssertNoCodesReservedAsync(eventId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_registration_answers_a_code_and_a_token_that_alone_open_it()
     {
         var http = await SharedRunner.ClientAsync();
@@ -88,7 +88,7 @@ public sealed class EventApiTests
         Assert.Equal("confirmed", await EventsApi.StatusOfAsync(http, receipt));
 
         // The token is stored only as a hash.
-        if (SharedRunner.App is null) return;
+        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: this test needs the in-process runner's services and storage.");
         var row = (await (await SharedAzurite.StorageAsync()).Table(TableNames.ForumEvents).GetEntityAsync<TableEntity>(eventId, "reg-" + code)).Value;
         Assert.DoesNotContain(((IDictionary<string, object>)row).Values, v => v is string s && s.Contains(token));
         Assert.Equal(Secrets.Hash(token), row.GetString("ManageTokenHash"));
@@ -196,7 +196,7 @@ public sealed class EventApiTests
         await EventsApi.RegisterAsync(http, eventId, "ada@example.org"); // the email is still free
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Cancelling_a_confirmed_seat_promotes_the_first_waitlisted_who_gets_a_notice()
     {
         var http = await SharedRunner.ClientAsync();
@@ -218,7 +218,7 @@ public sealed class EventApiTests
         var seats = await EventsApi.EventAsync(http, eventId);
         Assert.Equal((0, 1), (seats.GetProperty("seatsLeft").GetInt32(), seats.GetProperty("waitlistLength").GetInt32()));
 
-        if (SharedRunner.App is null) return;
+        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: this test needs the in-process runner's services and storage.");
         var outbox = (await SharedAzurite.StorageAsync()).Table(TableNames.Notifications);
         var code = second.GetProperty("code").GetString()!;
         var notice = await Eventually.ValueAsync(
@@ -305,10 +305,10 @@ public sealed class EventApiTests
         await Problems.AssertProblemAsync(await http.GetAsync($"api/staff/events/{Unique.Slug("nope")}/registrations"), HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_chatbot_query_lists_only_events_open_for_registration()
     {
-        if (SharedRunner.App is null) return; // needs the in-process service
+        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: needs the in-process service.");
         var http = await SharedRunner.ClientAsync();
         var open = await EventsApi.CreateEventAsync(http, capacity: 3);
         var closed = await EventsApi.CreateEventAsync(http, opensIn: TimeSpan.FromDays(1));
@@ -322,6 +322,7 @@ public sealed class EventApiTests
 
     private static async Task AssertNoCodesReservedAsync(string eventId)
     {
+        // A check within larger tests, which still test the deployed app's answers: only this step needs our storage.
         if (SharedRunner.App is null) return;
         var codes = (await SharedAzurite.StorageAsync()).Table(TableNames.RegistrationCodes);
         var count = 0;

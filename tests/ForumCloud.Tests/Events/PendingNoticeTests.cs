@@ -66,19 +66,20 @@ public sealed class PendingNoticeTests
         sender.Verify(x => x.SendAsync(It.IsAny<Notice>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_sweep_leaves_a_change_younger_than_two_minutes_and_publishes_it_once_older()
     {
-        if (SharedRunner.App is null) return; // the suite's runner handles the published message
+        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: the suite's runner handles the published message.");
         await SharedRunner.ClientAsync();
         var s = await NewEventAsync();
         var allocation = await s.Allocator.AllocateAsync(Request(s.EventId));
         var changes = new RegistrationChanges(s.Storage, NullLogger<RegistrationChanges>.Instance);
 
-        var now = await new RegistrationSweep(s.Storage, changes, new RegistrationSweepOptions(), TimeProvider.System, NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
+        var failures = new NoticeFailures(s.Storage, TimeProvider.System, new ForumTelemetry(NullLogger<ForumTelemetry>.Instance), NullLogger<NoticeFailures>.Instance);
+        var now = await new RegistrationSweep(s.Storage, changes, failures, new RegistrationSweepOptions(), TimeProvider.System, NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
         Assert.DoesNotContain(s.EventId, now.EventIds);
 
-        var later = await new RegistrationSweep(s.Storage, changes, new RegistrationSweepOptions(), new Later(TimeSpan.FromMinutes(3)), NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
+        var later = await new RegistrationSweep(s.Storage, changes, failures, new RegistrationSweepOptions(), new Later(TimeSpan.FromMinutes(3)), NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
         Assert.Contains(s.EventId, later.EventIds);
         await Eventually.ValueAsync(() => RowAsync(s, allocation.Code), r => r.PendingNotice is null, what: "the handler to clear the mark");
         var notice = await s.Storage.Table(TableNames.Notifications).GetEntityAsync<NoticeRow>(NoticeRow.PartitionFor(s.EventId), NoticeRow.RowFor(allocation.Code, RegistrationChangeKind.Confirmed));

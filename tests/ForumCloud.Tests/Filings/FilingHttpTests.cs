@@ -72,7 +72,7 @@ public sealed class FilingHttpTests
         Assert.Equal("registered", (await FilingSamples.GetAsync(http, id, token)).GetProperty("status").GetString());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("domesticParty.uscc", "uscc", "91110108551385082R")]
     [InlineData("value.currency", "currency", "ABC")]
     [InlineData("value.amount", "amount", "-1")]
@@ -89,7 +89,7 @@ public sealed class FilingHttpTests
         var problem = await Problems.AssertProblemAsync(await http.PostAsync("api/filings", FilingSamples.Content(body)), HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
 
-        if (SharedRunner.App is null) return; // against an external app the store is not ours to read
+        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: against an external app the store is not ours to read.");
         var number = body["contract"]!["number"]!.GetValue<string>();
         var table = (await SharedAzurite.StorageAsync()).Table(TableNames.Filings);
         var stored = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"filing"}"), select: ["Details"])

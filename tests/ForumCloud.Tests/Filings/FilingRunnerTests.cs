@@ -41,7 +41,7 @@ public sealed class FilingRunnerTests : IAsyncLifetime
         var filing = await Infrastructure.Eventually.ValueAsync(() => FilingSamples.GetAsync(_runner.Http, id, token),
             f => f.GetProperty("status").GetString() == "processing-failed", TimeSpan.FromSeconds(90), "the filing to be marked processing-failed");
 
-        Assert.Equal(5, _failedScreenings);
+        Assert.Equal(_runner.App.HostJson.Queues.MaxDequeueCount, _failedScreenings);
         Assert.Contains("The catalogue service is unavailable.", filing.GetProperty("failureReason").GetString());
         Assert.Equal("processing-failed", filing.GetProperty("history").EnumerateArray().Last().GetProperty("status").GetString());
         var storage = _runner.Storage;

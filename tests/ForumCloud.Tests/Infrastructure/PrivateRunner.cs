@@ -16,7 +16,7 @@ public sealed class PrivateRunner : IAsyncDisposable
         _azurite = azurite;
         App = app;
         Storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        Http = new HttpClient { BaseAddress = new Uri(app.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        Http = RunnerHttp.Client(app);
     }
 
     public DevHostApp App { get; }

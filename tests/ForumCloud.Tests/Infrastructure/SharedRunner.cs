@@ -21,9 +21,9 @@ public static class SharedRunner
 
     public static async Task<HttpClient> ClientAsync()
     {
-        var client = new HttpClient { BaseAddress = await BaseUri.Value, Timeout = TimeSpan.FromSeconds(60) };
+        var baseUri = await BaseUri.Value;
+        var client = RunnerHttp.Client(baseUri, App?.Keys.Key ?? Environment.GetEnvironmentVariable(FunctionKeys.Setting));
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (Environment.GetEnvironmentVariable("FORUMCLOUD_FUNCTION_KEY") is { Length: > 0 } key) client.DefaultRequestHeaders.Add("x-functions-key", key);
         return client;
     }
 

@@ -8,10 +8,10 @@ namespace ForumCloud.Tests.Mandate;
 /// <summary>The bot's list of open events comes from the real events table, with seats left.</summary>
 public sealed class OpenEventsSourceTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task The_bot_sees_published_events_open_for_registration_with_seats_left_and_not_others()
     {
-        if (SharedRunner.ExternalBaseUrl is not null) return; // needs the runner's services
+        Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: needs the runner's services.");
         var http = await SharedRunner.ClientAsync();
         var open = await EventsApi.CreateEventAsync(http, capacity: 7);
         var draft = await EventsApi.CreateEventAsync(http, capacity: 7, status: "draft");

@@ -65,7 +65,8 @@ public sealed class AuthBoundaryTests
     public async Task With_easy_auth_on_every_staff_route_refuses_a_caller_without_the_staff_role(string key)
     {
         await using var runner = await EasyAuthRunnerAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(runner.BaseUrl + "/api/") };
+        using var http = RunnerHttp.Client(runner);
+        http.BaseAddress = new Uri(runner.BaseUrl + "/api/");
         var (method, route) = (key[..key.IndexOf(' ')], key[(key.IndexOf(' ') + 1)..]);
         var path = Regex.Replace(route, @"\{[^}]+\}", "zgc-forum-2027");
 

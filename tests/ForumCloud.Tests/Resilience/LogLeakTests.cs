@@ -14,10 +14,10 @@ namespace ForumCloud.Tests.Resilience;
 /// </summary>
 public sealed class LogLeakTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Emails_and_tokens_never_reach_the_logs()
     {
-        if (SharedRunner.ExternalBaseUrl is not null) return; // the logs of a remote app are not ours to read
+        Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: the logs of a remote app are not ours to read.");
         var http = await SharedRunner.ClientAsync();
         var secrets = new List<string>();
         var run = Guid.NewGuid().ToString("N")[..10];

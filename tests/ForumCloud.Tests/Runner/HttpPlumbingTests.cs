@@ -17,7 +17,7 @@ public sealed class HttpPlumbingTests : IAsyncLifetime
         options.FunctionAssemblies.Clear();
         options.FunctionAssemblies.Add(typeof(TestFunctions).Assembly);
         _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
-        _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl) };
+        _http = RunnerHttp.Client(_runner);
     }
 
     public async Task DisposeAsync()

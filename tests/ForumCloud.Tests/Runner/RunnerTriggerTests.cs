@@ -10,6 +10,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
 {
     private DevHostApp _runner = null!;
     private StorageAccount _storage = null!;
+    private AzuriteProcess _otherAccount = null!;
 
     public async Task InitializeAsync()
     {
@@ -20,13 +21,46 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
             await _storage.Queue(QueueNames.PoisonOf(queue)).CreateIfNotExistsAsync();
         }
 
+        _otherAccount = await AzuriteProcess.StartInMemoryAsync();
+        await StorageAccount.FromConnectionString(_otherAccount.ConnectionString).Queue(TestFunctions.OtherAccountQueue).CreateIfNotExistsAsync();
+
         var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, LoadSeeds = false };
         options.FunctionAssemblies.Clear();
         options.FunctionAssemblies.Add(typeof(TestFunctions).Assembly);
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        string[] hosted = ["TestAlwaysFails", "TestEcho", "TestTimer", "TestOtherAccountEcho"]; // host.json's `functions` list, as an app setting
+        _runner = await DevHostApp.StartAsync(
+            ["--urls", "http://127.0.0.1:0", $"--{TestFunctions.OtherAccountConnection}={_otherAccount.ConnectionString}",
+             .. hosted.Select((name, i) => $"--{HostJson.OverrideSection}:functions:{i}={name}")],
+            options);
     }
 
-    public async Task DisposeAsync() => await _runner.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _runner.DisposeAsync();
+        await _otherAccount.DisposeAsync();
+    }
+
+    [Fact]
+    public void Only_the_functions_host_json_lists_are_loaded()
+    {
+        Assert.Equal(["TestAlwaysFails", "TestEcho", "TestOtherAccountEcho", "TestTimer"], _runner.Functions.Select(f => f.Name).Order());
+    }
+
+    [Fact]
+    public async Task A_queue_trigger_with_a_connection_reads_the_queue_of_that_account_not_the_default_one()
+    {
+        var other = StorageAccount.FromConnectionString(_otherAccount.ConnectionString);
+        var probe = new Probe(Guid.NewGuid().ToString("N"), "other account", 3);
+        await _storage.Queue(TestFunctions.OtherAccountQueue).CreateIfNotExistsAsync();
+        var decoy = new Probe(Guid.NewGuid().ToString("N"), "default account", 4);
+        await QueueMessages.SendAsync(_storage.Queue(TestFunctions.OtherAccountQueue), decoy, CancellationToken.None);
+        await QueueMessages.SendAsync(other.Queue(TestFunctions.OtherAccountQueue), probe, CancellationToken.None);
+
+        await Eventually.TrueAsync(() => Task.FromResult(TestFunctions.Received.ContainsKey(probe.Id)), what: "the function to read the other account's queue");
+        Assert.False(TestFunctions.Received.ContainsKey(decoy.Id));
+        Assert.Single((await _storage.Queue(TestFunctions.OtherAccountQueue).PeekMessagesAsync(32)).Value, m => m.Body.ToString().Contains(decoy.Id, StringComparison.Ordinal));
+        await _storage.Queue(TestFunctions.OtherAccountQueue).DeleteAsync();
+    }
 
     [Fact]
     public async Task A_message_whose_handler_always_throws_is_tried_five_times_then_lands_in_the_poison_queue()
@@ -40,7 +74,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
             bodies => bodies.Contains(body), TimeSpan.FromSeconds(60), "the message to reach the poison queue");
 
         Assert.Contains(body, landed);
-        Assert.Equal(5, TestFunctions.Attempts[body]);
+        Assert.Equal(_runner.HostJson.Queues.MaxDequeueCount, TestFunctions.Attempts[body]);
         Assert.Equal(0, (await _storage.Queue(TestFunctions.AlwaysFailsQueue).PeekMessagesAsync(32)).Value.Count(m => m.Body.ToString() == body));
     }
 
@@ -73,7 +107,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
     [Fact]
     public async Task Admin_endpoint_runs_a_timer_function_by_hand_and_refuses_unknown_names()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl) };
+        using var http = RunnerHttp.Client(_runner);
         var before = TestFunctions.TimerRuns;
 
         var run = await http.PostAsync("/admin/functions/TestTimer", Problems.Json("{}"));
@@ -87,7 +121,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
     [Fact]
     public async Task Admin_endpoint_hands_the_input_to_a_queue_function()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl) };
+        using var http = RunnerHttp.Client(_runner);
         var id = Guid.NewGuid().ToString("N");
         var input = System.Text.Json.JsonSerializer.Serialize(new { input = $"{{\"id\":\"{id}\",\"text\":\"by hand\",\"number\":7}}" });
 
@@ -102,8 +136,12 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
     {
         var everyFiveMinutes = TimerTriggerScheduler.ParseSchedule("0 */5 * * * *");
         Assert.Equal(new DateTime(2027, 1, 1, 0, 5, 0), everyFiveMinutes(new DateTime(2027, 1, 1, 0, 1, 30)));
-        var interval = TimerTriggerScheduler.ParseSchedule("00:00:30");
-        Assert.Equal(new DateTime(2027, 1, 1, 0, 0, 30), interval(new DateTime(2027, 1, 1)));
+        var fiveFields = TimerTriggerScheduler.ParseSchedule("30 1 * * *");
+        Assert.Equal(new DateTime(2027, 1, 1, 1, 30, 0), fiveFields(new DateTime(2027, 1, 1)));
         Assert.ThrowsAny<Exception>(() => TimerTriggerScheduler.ParseSchedule("every day"));
+
+        // Flex Consumption accepts NCRONTAB only; a TimeSpan schedule fails at start-up, not silently.
+        var timeSpan = Assert.Throws<InvalidOperationException>(() => TimerTriggerScheduler.ParseSchedule("00:00:30"));
+        Assert.Contains("NCRONTAB", timeSpan.Message);
     }
 }

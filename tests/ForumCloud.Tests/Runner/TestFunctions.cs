@@ -12,6 +12,10 @@ public sealed class TestFunctions
 {
     public const string AlwaysFailsQueue = "test-always-fails";
     public const string EchoQueue = "test-echo";
+    public const string OtherAccountQueue = "test-other-account";
+
+    /// <summary>The app setting naming a second storage account (a trigger's `Connection`).</summary>
+    public const string OtherAccountConnection = "TestOtherStorage";
 
     public static ConcurrentDictionary<string, int> Attempts { get; } = new();
 
@@ -33,6 +37,9 @@ public sealed class TestFunctions
         return Task.CompletedTask;
     }
 
+    [Function("TestOtherAccountEcho")]
+    public void OtherAccountEcho([QueueTrigger(OtherAccountQueue, Connection = OtherAccountConnection)] Probe probe) => Received[probe.Id] = probe;
+
     /// <summary>The shared HTTP plumbing end to end: route id check, body limits, JSON parsing, field validation.</summary>
     [Function("TestEchoBody")]
     public Task<IActionResult> EchoBody(
@@ -51,8 +58,32 @@ public sealed class TestFunctions
             return ApiResults.Created($"/api/test/echo/{id}", new { id, name, email, country });
         });
 
+    /// <summary>Held open until a test releases it, to see the admin API answer before the run ends.</summary>
+    public static TaskCompletionSource SlowRelease { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [Function("TestSlowTimer")]
+    public Task SlowTimer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => SlowRelease.Task;
+
+    [Function("TestFailingTimer")]
+    public void FailingTimer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => throw new InvalidOperationException("This timer always fails.");
+
+    [Function("TestStaffEcho")]
+    public IActionResult StaffEcho([HttpTrigger(AuthorizationLevel.Function, "get", Route = "test/staff")] HttpRequest request) => new OkResult();
+
     [Function("TestTimer")]
     public void Timer([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer) => Interlocked.Increment(ref TimerRuns);
+}
+
+/// <summary>A timer that fires every second and says which runner fired it, for the singleton test.</summary>
+public sealed class SingletonTimerFunctions(StorageAccount storage, Microsoft.Extensions.Configuration.IConfiguration configuration)
+{
+    public const string Name = "TestSingletonTimer";
+    public const string FiresQueueSetting = "TestSingletonFiresQueue";
+    public const string RunnerNameSetting = "TestRunnerName";
+
+    [Function(Name)]
+    public async Task Fire([TimerTrigger("*/1 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await storage.Queue(configuration[FiresQueueSetting]!).SendMessageAsync(configuration[RunnerNameSetting], cancellationToken);
 }
 
 public sealed record Probe(string Id, string Text, int Number);
