@@ -18,7 +18,7 @@ public static class EventsRegistration
         services.AddSingleton<RegistrationNotices>();
         services.TryAddSingleton(new RegistrationSweepOptions());
         services.AddSingleton<RegistrationSweep>();
-        services.TryAddSingleton<INotificationSender, LoggingNotificationSender>();
+        services.AddSingleton<EventReminders>();
         services.AddSingleton<ISeedLoader, EventSeedLoader>();
         return services;
     }

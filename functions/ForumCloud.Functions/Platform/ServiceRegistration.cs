@@ -1,6 +1,7 @@
 using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Partners;
 using ForumCloud.Functions.Mandate;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class ServiceRegistration
         services.AddSingleton<StaffGate>();
 
         // Capabilities register themselves here, one line each.
+        services.AddMail(configuration);
         services.AddEvents();
         services.AddPartners();
         services.AddFilings();
