@@ -72,6 +72,7 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
             }
 
             if (grew && ledger.Waitlisted > 0) await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.SeatsAdded));
+            if (EventNotice.Of(eventRow, updated) is { } notice) await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, notice));
             return EventView.Of(forumEvent, ledger.Counts, now);
         }
     }

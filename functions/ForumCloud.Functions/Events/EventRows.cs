@@ -118,6 +118,12 @@ public sealed class RegistrationRow : ITableEntity
     public string? CheckedInBy { get; set; }
     public string ManageTokenHash { get; set; } = "";
 
+    /// <summary>The QR code's check-in secret (see <see cref="CheckInSecrets"/>); absent on rows from before mail.</summary>
+    public string? CheckInSecret { get; set; }
+
+    /// <summary>The attendee's mail language (zh | en), or null for both.</summary>
+    public string? Language { get; set; }
+
     /// <summary>
     /// The <see cref="RegistrationChangeKind"/> whose notice is not yet handled, set in the transaction that commits
     /// the change and cleared by the queue handler once the notice is out. A value older than a few minutes means the

@@ -20,6 +20,7 @@ public static class EventsRegistration
         services.AddSingleton<RegistrationSweep>();
         services.AddSingleton<NoticeFailures>();
         services.TryAddSingleton<INotificationSender, LoggingNotificationSender>();
+        services.AddSingleton<EventReminders>();
         services.AddSingleton<ISeedLoader, EventSeedLoader>();
         return services;
     }

@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
@@ -10,10 +11,10 @@ public enum RegistrationStatus
 }
 
 /// <summary>The body of POST /api/events/{eventId}/registrations.</summary>
-public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId);
+public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId, string? Language = null);
 
 /// <summary>A validated registration request: trimmed values, upper-case country.</summary>
-public sealed record Attendee(string Name, string Email, string Organization, string Country, string? Role, string? PartnerId)
+public sealed record Attendee(string Name, string Email, string Organization, string Country, string? Role, string? PartnerId, MailLanguage? Language = null)
 {
     public const int MaxIdempotencyKeyLength = 100;
 
@@ -31,8 +32,9 @@ public sealed record Attendee(string Name, string Email, string Organization, st
             errors.Add("partnerId", "Letters, digits, '-' and '_' only.");
         }
 
+        var language = errors.OptionalEnum<MailLanguage>("language", body.Language);
         errors.ThrowIfAny();
-        return new Attendee(name, email, organization, country, role, partnerId);
+        return new Attendee(name, email, organization, country, role, partnerId, language);
     }
 
     /// <summary>The Idempotency-Key header: 1-100 visible ASCII characters, or absent.</summary>
@@ -52,7 +54,8 @@ public sealed record Attendee(string Name, string Email, string Organization, st
 
     /// <summary>What identifies "the same request" for an idempotent retry (email compared as the guard compares it).</summary>
     public string Fingerprint(string eventId) =>
-        Secrets.Hash(string.Join('\u001f', eventId, Name, Email.Trim().ToLowerInvariant(), Organization, Country, Role ?? "", PartnerId ?? ""));
+        Secrets.Hash(string.Join('\u001f', eventId, Name, Email.Trim().ToLowerInvariant(), Organization, Country, Role ?? "", PartnerId ?? "")
+            + (Language is { } language ? "\u001f" + ApiEnum.Name(language) : "")); // appended only when given: earlier fingerprints stay valid
 }
 
 /// <summary>The 201 answer to a registration (and, unchanged, to its idempotent retries).</summary>
@@ -92,5 +95,8 @@ public sealed record RegistrationListItem(
     string? CheckedInBy,
     RegistrationChangeKind? NoticeFailed = null,
     DateTimeOffset? NoticeFailedAt = null);
+
+/// <summary>The body of POST /api/staff/check-ins: the QR code's content.</summary>
+public sealed record CheckInScan(string? Secret);
 
 public sealed record CheckInReceipt(string Code, string Name, DateTimeOffset CheckedInAt, string CheckedInBy);

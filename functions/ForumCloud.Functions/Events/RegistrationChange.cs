@@ -13,6 +13,15 @@ public enum RegistrationChangeKind
 
     /// <summary>Capacity grew: seats may be free for the waitlist.</summary>
     SeatsAdded,
+
+    /// <summary>Staff changed the event's time or venue: every registrant is told (no code: the handler reads them all).</summary>
+    EventChanged,
+
+    /// <summary>Staff cancelled the event: every registrant is told.</summary>
+    EventCancelled,
+
+    /// <summary>The day-before reminder (queued by the reminder timer, not through the queue).</summary>
+    Reminder,
 }
 
 /// <summary>One change: what happened to which registration (no personal data: the handler reads the registration).</summary>

@@ -225,6 +225,8 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 RegisteredAt = now,
                 ConfirmedAt = confirmed ? now : null,
                 ManageTokenHash = request.ManageTokenHash,
+                CheckInSecret = CheckInSecrets.New(),
+                Language = a.Language is { } language ? ApiEnum.Name(language) : null,
                 PendingNotice = (confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted).ToString(),
                 PendingSince = now,
             }));

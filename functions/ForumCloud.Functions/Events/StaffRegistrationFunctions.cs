@@ -40,6 +40,17 @@ public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGa
             return ApiResults.Ok(await staff.CheckInAsync(RegistrationCodes.Require(code), actor.Name, cancellationToken));
         });
 
+    [Function("CheckInByQr")]
+    public Task<IActionResult> CheckInByQr(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/check-ins")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var scan = await RequestBody.ReadJsonAsync<CheckInScan>(request, cancellationToken);
+            return ApiResults.Ok(await staff.CheckInBySecretAsync(scan.Secret, actor.Name, cancellationToken));
+        });
+
     /// <summary>CSV when the client prefers text/csv to JSON (a spreadsheet download or `curl -H 'Accept: text/csv'`).</summary>
     private static bool WantsCsv(HttpRequest request)
     {

@@ -66,6 +66,27 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
         }
     }
 
+    /// <summary>
+    /// Check-in by the QR code's secret: a malformed secret is 400, one no mail ever showed is 404 (nothing is stored
+    /// either way); a cancelled registration's code is refused with 409; otherwise as by code.
+    /// </summary>
+    public async Task<CheckInReceipt> CheckInBySecretAsync(string? secret, string actor, CancellationToken cancellationToken)
+    {
+        if (!CheckInSecrets.IsWellFormed(secret))
+        {
+            throw ProblemException.Validation(new Dictionary<string, string[]> { ["secret"] = ["The QR code's content: 43 characters of A-Z, a-z, 0-9, '-' and '_'."] });
+        }
+
+        var row = await CheckInSecrets.FindAsync(storage, secret!, cancellationToken) ?? throw ProblemException.NotFound("No registration has that check-in code.");
+        if (row.StatusValue == RegistrationStatus.Cancelled)
+        {
+            throw ProblemException.Conflict("Registration cancelled.", "This registration was cancelled; its QR code no longer admits anyone.",
+                new Dictionary<string, object?> { ["code"] = row.Code });
+        }
+
+        return await CheckInAsync(row.Code, actor, cancellationToken);
+    }
+
     private async Task RequireEventAsync(string eventId, CancellationToken cancellationToken)
     {
         if (await catalog.ReadEventAsync(eventId, cancellationToken) is null) throw ProblemException.NotFound("No event has that id.");

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ public sealed record ExpiryScanResult(string Today, int Expired, int RemindersWr
 /// are deterministic (cooperationId; kind and end date), inserted only if absent, so a second run — or
 /// two runners firing together — changes nothing.
 /// </summary>
-public sealed class CooperationExpiry(StorageAccount storage, CooperationBook book, TimeProvider clock, ILogger<CooperationExpiry> logger)
+public sealed class CooperationExpiry(StorageAccount storage, CooperationBook book, PartnerRegistry partners, MailOutbox outbox, TimeProvider clock, ILogger<CooperationExpiry> logger)
 {
     public const int ReminderWindowDays = 30;
     public const string SystemActor = "system";
@@ -73,8 +74,31 @@ public sealed class CooperationExpiry(StorageAccount storage, CooperationBook bo
         return result;
     }
 
-    /// <summary>Inserts the reminder unless it exists; true when this call wrote it.</summary>
+    /// <summary>Inserts the reminder unless it exists, and mails it to the partner's contact (once: the outbox key is the reminder's); true when this call wrote it.</summary>
     private async Task<bool> RemindAsync(Cooperation record, ReminderKind kind, string todayText, CancellationToken cancellationToken)
+    {
+        var written = await WriteReminderAsync(record, kind, todayText, cancellationToken);
+        await MailAsync(record, kind, cancellationToken); // also when present: a run that stopped between the two writes is completed
+        return written;
+    }
+
+    private async Task MailAsync(Cooperation record, ReminderKind kind, CancellationToken cancellationToken)
+    {
+        if (await partners.FindAsync(record.PartnerId, cancellationToken) is not { } partner) return;
+        var model = new Dictionary<string, string>
+        {
+            ["partnerName"] = partner.Name,
+            ["partnerNameZh"] = partner.NameZh ?? partner.Name,
+            ["cooperationTitle"] = record.Title,
+            ["cooperationId"] = record.CooperationId,
+            ["endDate"] = CooperationRows.DateText(record.EndDate!.Value),
+            ["kind"] = ApiEnum.Name(kind),
+        };
+        var key = new OutboxKey("cooperation-" + record.CooperationId, Reminders.RowKey(kind, record.EndDate!.Value));
+        await outbox.QueueAsync(new MailRequest(key, partner.ContactEmail, partner.Name, "cooperation-reminder", null, model), cancellationToken);
+    }
+
+    private async Task<bool> WriteReminderAsync(Cooperation record, ReminderKind kind, string todayText, CancellationToken cancellationToken)
     {
         var reminder = new TableEntity(record.CooperationId, Reminders.RowKey(kind, record.EndDate!.Value))
         {

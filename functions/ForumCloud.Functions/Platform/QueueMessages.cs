@@ -14,6 +14,10 @@ public static class QueueMessages
     public static Task SendAsync<T>(QueueClient queue, T message, CancellationToken cancellationToken) =>
         queue.SendMessageAsync(Serialize(message), cancellationToken);
 
+    /// <summary>A message that becomes visible only after <paramref name="delay"/> (a retry with backoff).</summary>
+    public static Task SendAsync<T>(QueueClient queue, T message, TimeSpan delay, CancellationToken cancellationToken) =>
+        queue.SendMessageAsync(Serialize(message), delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
+
     /// <summary>Parses a message a trigger received; a message that does not parse is a poison message.</summary>
     public static T Parse<T>(string text)
         where T : class =>

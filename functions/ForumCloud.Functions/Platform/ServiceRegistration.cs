@@ -1,6 +1,7 @@
 using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Partners;
 using ForumCloud.Functions.Mandate;
 using ForumCloud.Functions.Privacy;
@@ -25,6 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton<ForumTelemetry>();
 
         // Capabilities register themselves here, one line each.
+        services.AddMail(configuration);
         services.AddEvents();
         services.AddPartners();
         services.AddFilings();

@@ -23,6 +23,17 @@ public static class SettingNames
     /// <summary>The Direct Line secret (a Key Vault reference in Azure); exchanged server-side for tokens.</summary>
     public const string DirectLineSecret = "DirectLineSecret";
 
+    /// <summary>Mail (SMTP). No host: mail stays pending in the outbox. Password: a Key Vault reference in Azure.</summary>
+    public const string MailSmtpHost = "ForumCloud__Mail__SmtpHost";
+    public const string MailSmtpPort = "ForumCloud__Mail__SmtpPort";
+    public const string MailSecurity = "ForumCloud__Mail__Security";
+    public const string MailFrom = "ForumCloud__Mail__From";
+    public const string MailUsername = "ForumCloud__Mail__Username";
+    public const string MailPassword = "ForumCloud__Mail__Password";
+
+    /// <summary>The https origin that links in mails point at (the Function App's own URL in Azure).</summary>
+    public const string PublicBaseUrl = "ForumCloud__PublicBaseUrl";
+
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>`ClientId=...;Authorization=AAD`: telemetry is sent with that managed identity (Application Insights has local auth off).</summary>

@@ -15,6 +15,7 @@ public static class TableNames
     public const string Filings = "filings";
     public const string FilingKeys = "filingkeys";
     public const string Counters = "counters";
+    public const string CheckInSecrets = "checkinsecrets";
 
     public static IReadOnlyList<string> All { get; } = StorageNameList.Of(typeof(TableNames));
 }
@@ -24,6 +25,7 @@ public static class QueueNames
 {
     public const string RegistrationChanges = "registration-changes";
     public const string Filings = "filings";
+    public const string MailOutbox = "mail-outbox";
 
     public static IReadOnlyList<string> All { get; } = StorageNameList.Of(typeof(QueueNames));
 

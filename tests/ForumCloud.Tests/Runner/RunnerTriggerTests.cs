@@ -24,7 +24,7 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
         _otherAccount = await AzuriteProcess.StartInMemoryAsync();
         await StorageAccount.FromConnectionString(_otherAccount.ConnectionString).Queue(TestFunctions.OtherAccountQueue).CreateIfNotExistsAsync();
 
-        var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, LoadSeeds = false };
+        var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, StartMailServerIfNeeded = false, LoadSeeds = false };
         options.FunctionAssemblies.Clear();
         options.FunctionAssemblies.Add(typeof(TestFunctions).Assembly);
         string[] hosted = ["TestAlwaysFails", "TestEcho", "TestTimer", "TestOtherAccountEcho"]; // host.json's `functions` list, as an app setting

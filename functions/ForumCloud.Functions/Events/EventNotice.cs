@@ -1,0 +1,13 @@
+namespace ForumCloud.Functions.Events;
+
+/// <summary>Which staff changes of a published event every registrant is told about: a new time or venue, or the cancellation.</summary>
+public static class EventNotice
+{
+    public static RegistrationChangeKind? Of(EventRow before, EventRow after)
+    {
+        if (before.Status != nameof(EventStatus.Published)) return null;
+        if (after.Status == nameof(EventStatus.Cancelled)) return RegistrationChangeKind.EventCancelled;
+        var moved = before.StartsAt != after.StartsAt || before.EndsAt != after.EndsAt || !string.Equals(before.Venue, after.Venue, StringComparison.Ordinal);
+        return moved && after.Status == nameof(EventStatus.Published) ? RegistrationChangeKind.EventChanged : null;
+    }
+}
