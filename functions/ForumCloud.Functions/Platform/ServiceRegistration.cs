@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Desk;
 using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
@@ -28,6 +29,7 @@ public static class ServiceRegistration
         services.AddPartners();
         services.AddFilings();
         services.AddMandate(configuration);
+        services.AddDesk();
         return services;
     }
 }
