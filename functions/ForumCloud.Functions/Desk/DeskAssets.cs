@@ -39,7 +39,7 @@ public sealed class DeskAssets
 
     public IActionResult Serve(string name)
     {
-        if (!_files.TryGetValue(name, out var body)) throw ProblemException.NotFound("The desk has no such file.");
+        if (!_files.TryGetValue(name, out var body)) return ApiResults.Problem(ProblemException.NotFound("The desk has no such file."));
 
         return new ContentBodyResult(200, Types[name], body)
             .WithHeader("Content-Security-Policy", ContentSecurityPolicy)

@@ -15,6 +15,8 @@ public sealed class AuthBoundaryTests
     [
         "GET health",
         "GET openapi.yaml",
+        "GET desk",
+        "GET desk/assets/{name}",
         "GET events",
         "GET events/{eventId}",
         "POST events/{eventId}/registrations",

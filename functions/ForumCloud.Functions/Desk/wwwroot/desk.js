@@ -206,19 +206,6 @@
     }).catch(function (error) { alert(problemText(error)); });
   }
 
-  // Working days from today (Beijing) to the due date, weekends skipped; the server's deadline already skips holidays.
-  function workingDaysLeft(due) {
-    var today = new Date(new Date().toLocaleString('en-US', { timeZone: 'Asia/Shanghai' }));
-    today.setHours(0, 0, 0, 0);
-    var end = new Date(due + 'T00:00:00');
-    var days = 0;
-    for (var d = new Date(today); d < end; d.setDate(d.getDate() + 1)) {
-      var next = new Date(d); next.setDate(next.getDate() + 1);
-      if (next.getDay() !== 0 && next.getDay() !== 6) days++;
-    }
-    return end < today ? -1 : days;
-  }
-
   function actionCell(buttons) { return el('div', { 'class': 'actions' }, buttons); }
 
   function withNote(placeholder, label, kind, run) {
@@ -244,7 +231,7 @@
     Promise.all(queues).then(function (lists) {
       var items = lists[0].concat(lists[1]).sort(function (a, b) { return a.decisionDueBy < b.decisionDueBy ? -1 : a.decisionDueBy > b.decisionDueBy ? 1 : 0; });
       items.forEach(function (f) {
-        var left = workingDaysLeft(f.decisionDueBy);
+        var left = f.workingDaysLeft; // the server counts on the Beijing calendar with its holidays
         var decide = function (decision) {
           return function (note) {
             return api('POST', '/api/staff/filings/' + encodeURIComponent(f.filingId) + '/decision', { decision: decision, note: note || undefined })
@@ -260,7 +247,7 @@
             .catch(function (error) { approveOutcome.textContent = problemText(error); approveOutcome.className = 'error'; approve.disabled = false; });
         });
         body.appendChild(el('tr', { 'data-filing': f.filingId }, [
-          el('td', {}, [el('span', { 'class': left <= 1 ? 'due-soon' : '', text: f.decisionDueBy + ' (' + Math.max(left, 0) + ' ' + t('daysLeft') + ')' })]),
+          el('td', {}, [el('span', { 'class': left <= 1 ? 'due-soon' : '', text: f.decisionDueBy + ' (' + left + ' ' + t('daysLeft') + ')' })]),
           el('td', {}, [el('span', { 'class': 'tag', text: f.status })]),
           el('td', { text: f.direction }),
           el('td', { text: f.contractNumber + ' · ' + f.contractTitle }),
@@ -359,7 +346,7 @@
     function refreshCounts() {
       var confirmed = 0, checkedIn = 0;
       function page(continuation) {
-        return api('GET', '/api/staff/events/' + encodeURIComponent(eventId) + '/registrations?pageSize=500' + (continuation ? '&continuation=' + encodeURIComponent(continuation) : ''))
+        return api('GET', '/api/staff/events/' + encodeURIComponent(eventId) + '/registrations?pageSize=100' + (continuation ? '&continuation=' + encodeURIComponent(continuation) : ''))
           .then(function (p) {
             p.items.forEach(function (r) { if (r.status === 'confirmed') { confirmed++; if (r.checkedInAt) checkedIn++; } });
             return p.continuation ? page(p.continuation) : null;
