@@ -85,6 +85,38 @@ public sealed class DeskBrowserTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task A_scan_during_a_network_drop_waits_and_checks_in_once_when_the_network_is_back()
+    {
+        Skip.IfNot(File.Exists(Chromium), "No Chromium at /usr/bin/chromium: install Debian's chromium (.ci/prepare does) to run the desk browser tests.");
+        using var client = await SharedRunner.ClientAsync();
+        var eventId = await EventsApi.CreateEventAsync(client);
+        var code = (await EventsApi.RegisterAsync(client, eventId, TestMailbox.Address(), "Katherine Johnson")).GetProperty("code").GetString()!;
+
+        await using var session = await BrowserSession.StartAsync(camera: null, 390, 844);
+        var page = session.Page;
+        await page.GotoAsync(new Uri(client.BaseAddress!, $"api/desk#/check-in/{eventId}").ToString());
+        await SignInAsync(page);
+        await Assertions.Expect(page.Locator(".counts .confirmed")).ToHaveTextAsync("1", new() { Timeout = 10_000 });
+
+        await page.Context.SetOfflineAsync(true);
+        await page.FillAsync(".typed input[name=code]", code);
+        await page.PressAsync(".typed input[name=code]", "Enter");
+        await page.WaitForSelectorAsync(".result[data-outcome=queued]", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator(".pending")).ToBeVisibleAsync();
+        // Typed again while offline: two queued scans of one registration.
+        await page.FillAsync(".typed input[name=code]", code);
+        await page.PressAsync(".typed input[name=code]", "Enter");
+        Assert.Empty(await EventsApi.StaffListAsync(client, eventId).ContinueWith(t => t.Result.Where(r => r.TryGetProperty("checkedInAt", out var at) && at.ValueKind == System.Text.Json.JsonValueKind.String).ToList()));
+
+        await page.Context.SetOfflineAsync(false);
+        await Assertions.Expect(page.Locator(".pending")).ToBeHiddenAsync(new() { Timeout = 20_000 });
+        Assert.Equal("1", await page.TextContentAsync(".counts .checked-in")); // sent twice, counted once
+        Assert.Equal("amber", await page.GetAttributeAsync(".result", "data-outcome")); // the second send met the server's once-only rule
+        var checkedIn = (await EventsApi.StaffListAsync(client, eventId)).Where(r => r.TryGetProperty("checkedInAt", out var at) && at.ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.Single(checkedIn);
+    }
+
+    [SkippableFact]
     public async Task A_filing_is_approved_from_the_queue_and_shows_its_certificate_number()
     {
         Skip.IfNot(File.Exists(Chromium), "No Chromium at /usr/bin/chromium: install Debian's chromium (.ci/prepare does) to run the desk browser tests.");
