@@ -97,6 +97,7 @@ public sealed record RegistrationListItem(
     DateTimeOffset? NoticeFailedAt = null);
 
 /// <summary>The body of POST /api/staff/check-ins: the QR code's content.</summary>
-public sealed record CheckInScan(string? Secret);
+/// <summary>A scan at a door: the QR code's content and, from a check-in desk, the event it admits to (a badge of another event is refused).</summary>
+public sealed record CheckInScan(string? Secret, string? EventId = null);
 
-public sealed record CheckInReceipt(string Code, string Name, DateTimeOffset CheckedInAt, string CheckedInBy);
+public sealed record CheckInReceipt(string Code, string EventId, string Name, string? Organization, DateTimeOffset CheckedInAt, string CheckedInBy);

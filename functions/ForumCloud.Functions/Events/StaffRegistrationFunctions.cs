@@ -37,7 +37,8 @@ public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGa
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
             var actor = staffGate.Demand(request);
-            return ApiResults.Ok(await staff.CheckInAsync(RegistrationCodes.Require(code), actor.Name, cancellationToken));
+            var eventId = DoorEvent(request.Query["eventId"].ToString() is { Length: > 0 } id ? id : null);
+            return ApiResults.Ok(await staff.CheckInAsync(RegistrationCodes.Require(code), actor.Name, cancellationToken, eventId));
         });
 
     [Function("CheckInByQr")]
@@ -48,8 +49,15 @@ public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGa
         {
             var actor = staffGate.Demand(request);
             var scan = await RequestBody.ReadJsonAsync<CheckInScan>(request, cancellationToken);
-            return ApiResults.Ok(await staff.CheckInBySecretAsync(scan.Secret, actor.Name, cancellationToken));
+            var eventId = DoorEvent(scan.EventId);
+            return ApiResults.Ok(await staff.CheckInBySecretAsync(scan.Secret, actor.Name, cancellationToken, eventId));
         });
+
+    /// <summary>The event a desk checks people in for (optional): a malformed id is a field error, not a lookup.</summary>
+    private static string? DoorEvent(string? eventId) =>
+        eventId is null || RouteIds.EventSlug.IsValid(eventId)
+            ? eventId
+            : throw ProblemException.Validation(new Dictionary<string, string[]> { ["eventId"] = ["An event id: lower-case letters, digits and single hyphens, 3-64 characters."] });
 
     /// <summary>CSV when the client prefers text/csv to JSON (a spreadsheet download or `curl -H 'Accept: text/csv'`).</summary>
     private static bool WantsCsv(HttpRequest request)

@@ -32,22 +32,33 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
             .ToList();
     }
 
-    /// <summary>Checks a confirmed attendee in once; a second check-in is a 409 that says when the first was.</summary>
-    public async Task<CheckInReceipt> CheckInAsync(string code, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a confirmed attendee in once; a second check-in is a 409 that says when the first was. With
+    /// <paramref name="eventId"/> (a desk at one event's door) a registration of another event is refused and
+    /// left as it is. The 409s carry the attendee's name and organisation so the desk can show whom it refused.
+    /// </summary>
+    public async Task<CheckInReceipt> CheckInAsync(string code, string actor, CancellationToken cancellationToken, string? eventId = null)
     {
         for (var attempt = 0; ; attempt++)
         {
             var row = await RegistrationDesk.FindAsync(storage, code, cancellationToken) ?? throw ProblemException.NotFound("No registration has that code.");
+            if (eventId is not null && !string.Equals(row.PartitionKey, eventId, StringComparison.Ordinal))
+            {
+                throw ProblemException.Conflict("Registered for another event.", "This registration is for another event; it does not admit to this one.",
+                    Attendee(row, ("eventId", row.PartitionKey)));
+            }
+
             if (row.CheckedInAt is { } at)
             {
                 var local = ForumTime.Local(at);
                 throw ProblemException.Conflict("Already checked in.", $"This registration was checked in at {local:yyyy-MM-dd'T'HH:mm:sszzz} by {row.CheckedInBy}.",
-                    new Dictionary<string, object?> { ["checkedInAt"] = local, ["checkedInBy"] = row.CheckedInBy });
+                    Attendee(row, ("checkedInAt", local), ("checkedInBy", row.CheckedInBy)));
             }
 
             if (row.StatusValue != RegistrationStatus.Confirmed)
             {
-                throw ProblemException.Conflict("Not a confirmed registration.", $"This registration is {row.Status.ToLowerInvariant()}; only confirmed attendees are checked in.");
+                throw ProblemException.Conflict("Not a confirmed registration.", $"This registration is {row.Status.ToLowerInvariant()}; only confirmed attendees are checked in.",
+                    Attendee(row, ("status", ApiEnum.Name(row.StatusValue))));
             }
 
             row.CheckedInAt = time.GetUtcNow();
@@ -62,7 +73,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
             }
 
             await changes.PublishAfterCommitAsync(RegistrationChange.Of(row.PartitionKey, RegistrationChangeKind.CheckedIn, code));
-            return new CheckInReceipt(code, row.Name, ForumTime.Local(row.CheckedInAt.Value), actor);
+            return new CheckInReceipt(code, row.PartitionKey, row.Name, row.Organization, ForumTime.Local(row.CheckedInAt.Value), actor);
         }
     }
 
@@ -70,7 +81,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     /// Check-in by the QR code's secret: a malformed secret is 400, one no mail ever showed is 404 (nothing is stored
     /// either way); a cancelled registration's code is refused with 409; otherwise as by code.
     /// </summary>
-    public async Task<CheckInReceipt> CheckInBySecretAsync(string? secret, string actor, CancellationToken cancellationToken)
+    public async Task<CheckInReceipt> CheckInBySecretAsync(string? secret, string actor, CancellationToken cancellationToken, string? eventId = null)
     {
         if (!CheckInSecrets.IsWellFormed(secret))
         {
@@ -81,10 +92,18 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
         if (row.StatusValue == RegistrationStatus.Cancelled)
         {
             throw ProblemException.Conflict("Registration cancelled.", "This registration was cancelled; its QR code no longer admits anyone.",
-                new Dictionary<string, object?> { ["code"] = row.Code });
+                Attendee(row, ("status", ApiEnum.Name(row.StatusValue))));
         }
 
-        return await CheckInAsync(row.Code, actor, cancellationToken);
+        return await CheckInAsync(row.Code, actor, cancellationToken, eventId);
+    }
+
+    /// <summary>Who a refused scan belongs to, for the door (staff only: these answers go to staff routes).</summary>
+    private static Dictionary<string, object?> Attendee(RegistrationRow row, params (string Key, object? Value)[] more)
+    {
+        var details = new Dictionary<string, object?> { ["code"] = row.Code, ["name"] = row.Name, ["organization"] = row.Organization };
+        foreach (var (key, value) in more) details[key] = value;
+        return details;
     }
 
     private async Task RequireEventAsync(string eventId, CancellationToken cancellationToken)

@@ -132,7 +132,8 @@ public sealed record FilingListItem(
     DateTimeOffset SubmittedAt,
     DateOnly DecisionDueBy,
     TechnologyControl? ScreeningControl,
-    string? CertificateNumber);
+    string? CertificateNumber,
+    int? WorkingDaysLeft = null);
 
 /// <summary>The queue message: only the id; the record is the source of truth.</summary>
 public sealed record FilingWork(string FilingId);

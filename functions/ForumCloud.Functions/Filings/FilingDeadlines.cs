@@ -6,8 +6,11 @@ namespace ForumCloud.Functions.Filings;
 /// (Art. 19, 38), 30 for reviewing a restricted one, after which the licence stage adds 10 (import)
 /// or 15 (export) working days.
 /// </summary>
-public sealed class FilingDeadlines(WorkingDayCalendar calendar)
+public sealed class FilingDeadlines(WorkingDayCalendar calendar, TimeProvider clock)
 {
+    /// <summary>Working days left today (Beijing) until a decision is due, as the staff queue shows them.</summary>
+    public int WorkingDaysLeft(DateOnly dueBy) => calendar.WorkingDaysLeft(ShanghaiClock.Today(clock), dueBy);
+
     public const int RegistrationDays = 3;
     public const int ReviewDays = 30;
     public const int ImportLicenceDays = 10;

@@ -12,6 +12,7 @@ public sealed class FilingFunctions(
     FilingViews views,
     FilingStore store,
     FilingDecisions decisions,
+    FilingDeadlines deadlines,
     StaffGate staffGate,
     ILogger<FilingFunctions> logger)
 {
@@ -52,7 +53,8 @@ public sealed class FilingFunctions(
             var direction = errors.OptionalEnum<FilingDirection>("direction", request.Query["direction"]);
             errors.ThrowIfAny();
             var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-            return ApiResults.Ok(await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken));
+            var page = await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken);
+            return ApiResults.Ok(page with { Items = page.Items.Select(f => f with { WorkingDaysLeft = deadlines.WorkingDaysLeft(f.DecisionDueBy) }).ToList() });
         });
 
     [Function("GetFilingForStaff")]

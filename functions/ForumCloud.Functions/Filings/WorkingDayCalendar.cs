@@ -52,6 +52,22 @@ public sealed class WorkingDayCalendar
         return date;
     }
 
+    /// <summary>
+    /// Working days left from <paramref name="today"/> until <paramref name="due"/>: the working days after today up
+    /// to and including the due date (0 when due today; negative, counting the working days missed, when overdue).
+    /// </summary>
+    public int WorkingDaysLeft(DateOnly today, DateOnly due)
+    {
+        var (from, to, sign) = due >= today ? (today, due, 1) : (due, today, -1);
+        var count = 0;
+        for (var date = from.AddDays(1); date <= to; date = date.AddDays(1))
+        {
+            if (IsWorkingDay(date)) count++;
+        }
+
+        return sign * count;
+    }
+
     /// <summary>The deadline for something received at <paramref name="submittedAt"/>, counted on the Beijing calendar.</summary>
     public DateOnly DueBy(DateTimeOffset submittedAt, int workingDays) => AddWorkingDays(ShanghaiClock.DateOf(submittedAt), workingDays);
 

@@ -54,7 +54,11 @@ public sealed record Cooperation(
     CooperationStatus Status,
     int Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The legal next statuses, so a client (the staff desk) offers exactly the moves the lifecycle allows.</summary>
+    public IReadOnlyList<CooperationStatus> NextStatuses => CooperationLifecycle.NextFrom(Status);
+}
 
 /// <summary>One accepted change of status, append-only. The first row (from null) records the creation.</summary>
 public sealed record HistoryEntry(int Version, CooperationStatus? From, CooperationStatus To, string Actor, DateTimeOffset At, string? Note)
@@ -85,6 +89,8 @@ public sealed record CooperationWithHistory(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry> History)
 {
+    public IReadOnlyList<CooperationStatus> NextStatuses => CooperationLifecycle.NextFrom(Status);
+
     public static CooperationWithHistory Of(Cooperation c, IReadOnlyList<HistoryEntry> history) => new(
         c.CooperationId, c.PartnerId, c.Country, c.RegionCategory, c.Title, c.Type, c.Fields, c.ZgcPark, c.StartDate, c.EndDate,
         c.Description, c.Status, c.Version, c.CreatedAt, c.UpdatedAt, history);

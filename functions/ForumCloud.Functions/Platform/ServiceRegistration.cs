@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Desk;
 using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Health;
@@ -32,6 +33,7 @@ public static class ServiceRegistration
         services.AddFilings();
         services.AddMandate(configuration);
         services.AddPrivacy();
+        services.AddDesk();
         return services;
     }
 }

@@ -75,11 +75,25 @@ public sealed class WorkingDayCalendarTests
     [Fact]
     public void Export_and_import_review_notes_give_the_licence_stage()
     {
-        var deadlines = new FilingDeadlines(Calendar);
+        var deadlines = new FilingDeadlines(Calendar, TimeProvider.System);
         var at = new DateTimeOffset(2026, 3, 16, 9, 0, 0, TimeSpan.FromHours(8));
         Assert.Contains("30 + 15", deadlines.ForReview(at, FilingDirection.Export).Note);
         Assert.Contains("30 + 10", deadlines.ForReview(at, FilingDirection.Import).Note);
         Assert.Equal(D("2026-03-19"), deadlines.ForRegistration(at).DueBy);
+    }
+
+    [Fact]
+    public void Working_days_left_skip_weekends_and_holidays_and_count_overdue_days_negative()
+    {
+        // Thursday 2026-09-24 to Friday 2026-10-09 spans the National Day week (holidays Oct 1-7 per the seed).
+        var today = D("2026-09-24");
+        var due = D("2026-10-09");
+        // Sep 28, 29, 30 and Oct 8, 9: five, where eleven weekdays lie in between (Sep 25 is the Mid-Autumn Festival).
+        Assert.Equal(5, Calendar.WorkingDaysLeft(today, due));
+        Assert.Equal(0, Calendar.WorkingDaysLeft(today, today));
+        Assert.Equal(1, Calendar.WorkingDaysLeft(D("2026-03-13"), D("2026-03-16")));   // Friday to Monday
+        Assert.Equal(-1, Calendar.WorkingDaysLeft(D("2026-03-16"), D("2026-03-13")));  // a working day overdue
+        Assert.Equal(Calendar.AddWorkingDays(today, 5), today.AddDays(Enumerable.Range(1, 40).First(n => Calendar.WorkingDaysLeft(today, today.AddDays(n)) == 5)));
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed class AuthBoundaryTests
         "GET health",
         "GET openapi.yaml",
         "GET privacy",
+        "GET desk",
+        "GET desk/assets/{name}",
         "GET events",
         "GET events/{eventId}",
         "POST events/{eventId}/registrations",
