@@ -13,7 +13,7 @@ namespace ForumCloud.Functions.Events;
 /// keyed by (code, kind), and a mail already queued is not queued again. The mails of one message share the outbox
 /// partition of their event, so they are written in one transaction.
 /// </summary>
-public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotion promotion, MailOutbox outbox, MailSettings mail, RegistrationHolds holds, ILogger<RegistrationNotices> logger)
+public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotion promotion, MailOutbox outbox, MailSettings mail, ILogger<RegistrationNotices> logger)
 {
     // Azure Table filters allow 15 comparisons; the partition takes one.
     private const int KeysPerQuery = 14;
@@ -31,12 +31,7 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
             await NotifyEveryoneAsync(message.EventId, kind, cancellationToken);
         }
 
-        // An expired hold is released (once: a released row is left alone), then its seat goes to the waitlist below.
-        foreach (var code in message.Changes.Where(c => c.Kind == RegistrationChangeKind.HoldExpired && c.Code is not null).Select(c => c.Code!).Distinct())
-        {
-            await holds.ReleaseAsync(message.EventId, code, cancellationToken);
-        }
-
+        // An expired hold (released by RegistrationChangeFunctions before this runs) frees a seat for the waitlist too.
         if (message.Changes.Any(c => c.Kind is RegistrationChangeKind.Cancelled or RegistrationChangeKind.SeatsAdded or RegistrationChangeKind.HoldExpired))
         {
             var promoted = await promotion.FillFreeSeatsAsync(message.EventId, cancellationToken);
