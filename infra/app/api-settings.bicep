@@ -45,6 +45,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Staff access: function keys always; with Easy Auth also the staff app role.
     ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
     ForumCloud__StaffRole: staffRole
+    // Minutes an anonymous registration holds its seat until confirmed by the mailed link.
+    ForumCloud__Registrations__HoldMinutes: '30'
   }
 }
 
