@@ -88,12 +88,15 @@ var tableNames = [
   'filings'
   'filingkeys'
   'counters'
+  'checkinsecrets'
 ]
 var queueNames = [
   'registration-changes'
   'registration-changes-poison'
   'filings'
   'filings-poison'
+  'mail-outbox'
+  'mail-outbox-poison'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

@@ -11,6 +11,15 @@ param directLineSecretUri string
 param staffRole string = 'ForumCloud.Staff'
 param easyAuthEnabled bool = false
 param easyAuthClientId string = ''
+@description('SMTP server for outgoing mail; empty keeps mail pending in the outbox.')
+param mailSmtpHost string = ''
+param mailSmtpPort string = ''
+@description('none | starttls | tls (empty: starttls).')
+param mailSecurity string = ''
+param mailFrom string = ''
+param mailUsername string = ''
+@description('Key Vault secret URI of the SMTP password (empty: no password).')
+param mailPasswordSecretUri string = ''
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -45,6 +54,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Staff access: function keys always; with Easy Auth also the staff app role.
     ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
     ForumCloud__StaffRole: staffRole
+    // Mail (SMTP); the password only as a Key Vault reference. Links in mails point at the app's own URL.
+    ForumCloud__Mail__SmtpHost: mailSmtpHost
+    ForumCloud__Mail__SmtpPort: mailSmtpPort
+    ForumCloud__Mail__Security: mailSecurity
+    ForumCloud__Mail__From: mailFrom
+    ForumCloud__Mail__Username: mailUsername
+    ForumCloud__Mail__Password: empty(mailPasswordSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${mailPasswordSecretUri})'
+    ForumCloud__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
     // Minutes an anonymous registration holds its seat until confirmed by the mailed link.
     ForumCloud__Registrations__HoldMinutes: '30'
   }
