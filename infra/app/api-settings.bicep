@@ -85,6 +85,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ForumCloud__Mail__Username: smtpUsername
     ForumCloud__Mail__Password: hasSmtpPassword ? '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})' : ''
     ForumCloud__PublicBaseUrl: publicBaseUrl
+    // Minutes an anonymous registration holds its seat until confirmed by the mailed link.
+    ForumCloud__Registrations__HoldMinutes: '30'
   })
 }
 

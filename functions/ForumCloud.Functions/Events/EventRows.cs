@@ -46,6 +46,9 @@ public sealed class EventRow : ITableEntity
     public DateTimeOffset RegistrationOpensAt { get; set; }
     public DateTimeOffset RegistrationClosesAt { get; set; }
     public string Status { get; set; } = "";
+
+    /// <summary>Null on rows from before the cap: the default (4 × capacity, <see cref="ForumEvent.DefaultWaitlistFactor"/>).</summary>
+    public int? WaitlistLimit { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
@@ -63,6 +66,7 @@ public sealed class EventRow : ITableEntity
         RegistrationOpensAt = e.RegistrationOpensAt,
         RegistrationClosesAt = e.RegistrationClosesAt,
         Status = e.Status.ToString(),
+        WaitlistLimit = e.WaitlistLimit,
         CreatedAt = now,
         UpdatedAt = now,
         UpdatedBy = actor,
@@ -70,7 +74,10 @@ public sealed class EventRow : ITableEntity
 
     public ForumEvent ToEvent() => new(
         PartitionKey, Title, Enum.Parse<EventTrack>(Track), StartsAt, EndsAt, Venue,
-        JsonSerializer.Deserialize<string[]>(Languages) ?? [], Capacity, RegistrationOpensAt, RegistrationClosesAt, Enum.Parse<EventStatus>(Status));
+        JsonSerializer.Deserialize<string[]>(Languages) ?? [], Capacity, RegistrationOpensAt, RegistrationClosesAt, Enum.Parse<EventStatus>(Status))
+    {
+        WaitlistLimit = WaitlistLimit,
+    };
 }
 
 /// <summary>
@@ -145,6 +152,15 @@ public sealed class RegistrationRow : ITableEntity
     public string? NoticeFailed { get; set; }
 
     public DateTimeOffset? NoticeFailedAt { get; set; }
+
+    /// <summary>An anonymous registration's hold (Status PendingConfirmation): the place it holds (Confirmed = a seat, Waitlisted = a waitlist place).</summary>
+    public string? HeldPlace { get; set; }
+
+    /// <summary>When an unconfirmed hold is released (see <see cref="RegistrationHolds"/>).</summary>
+    public DateTimeOffset? HoldExpiresAt { get; set; }
+
+    /// <summary>The hash of the secret in the mailed confirmation link; kept after use so a reused link is told apart from a wrong one.</summary>
+    public string? ConfirmTokenHash { get; set; }
 
     /// <summary>Marks the change this row's transaction commits as not yet announced.</summary>
     public void MarkPending(RegistrationChangeKind kind, DateTimeOffset now)

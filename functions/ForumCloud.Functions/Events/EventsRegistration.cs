@@ -13,6 +13,10 @@ public static class EventsRegistration
         services.AddSingleton<EventCatalog>();
         services.AddSingleton<SeatAllocator>();
         services.AddSingleton<RegistrationDesk>();
+        services.TryAddSingleton(sp => HoldOptions.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
+        services.AddSingleton<RegistrationHolds>();
+        services.AddSingleton<RegisteringPartners>();
+        services.AddSingleton<Delegations>();
         services.AddSingleton<StaffRegistrations>();
         services.AddSingleton<WaitlistPromotion>();
         services.AddSingleton<RegistrationNotices>();

@@ -31,7 +31,8 @@ public sealed record EventRequest(
     int? Capacity,
     string? RegistrationOpensAt,
     string? RegistrationClosesAt,
-    EventStatus? Status);
+    EventStatus? Status,
+    int? WaitlistLimit = null);
 
 /// <summary>A forum event as staff defined it (validated).</summary>
 public sealed partial record ForumEvent(
@@ -48,6 +49,16 @@ public sealed partial record ForumEvent(
     EventStatus Status)
 {
     public const int MaxCapacity = 100_000;
+
+    /// <summary>Waitlist places when staff set none: four times the capacity.</summary>
+    public const int DefaultWaitlistFactor = 4;
+
+    /// <summary>How many may wait for a seat; null = <see cref="DefaultWaitlistFactor"/> × capacity.</summary>
+    public int? WaitlistLimit { get; init; }
+
+    public int EffectiveWaitlistLimit => WaitlistLimit ?? DefaultWaitlistLimit(Capacity);
+
+    public static int DefaultWaitlistLimit(int capacity) => DefaultWaitlistFactor * capacity;
 
     /// <summary>Registration is open for a published event inside its window [opens, closes).</summary>
     public bool IsRegistrationOpen(DateTimeOffset now) =>
@@ -75,12 +86,16 @@ public sealed partial record ForumEvent(
         var opensAt = errors.Instant("registrationOpensAt", body.RegistrationOpensAt);
         var closesAt = errors.Instant("registrationClosesAt", body.RegistrationClosesAt);
         var status = errors.Enum("status", body.Status);
+        int? waitlistLimit = body.WaitlistLimit is null ? null : errors.Range("waitlistLimit", body.WaitlistLimit, 0, DefaultWaitlistFactor * MaxCapacity);
         if (startsAt != default && endsAt != default && endsAt <= startsAt) errors.Add("endsAt", "Must be after startsAt.");
         if (opensAt != default && closesAt != default && closesAt <= opensAt) errors.Add("registrationClosesAt", "Must be after registrationOpensAt.");
         if (closesAt != default && endsAt != default && closesAt > endsAt) errors.Add("registrationClosesAt", "Must not be after endsAt.");
         errors.ThrowIfAny();
         return new ForumEvent(eventId, title, track, startsAt, endsAt, venue, languages.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            capacity, opensAt, closesAt, status);
+            capacity, opensAt, closesAt, status)
+        {
+            WaitlistLimit = waitlistLimit,
+        };
     }
 
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", RegexOptions.CultureInvariant)]
@@ -108,12 +123,13 @@ public sealed record EventView(
     DateTimeOffset RegistrationOpensAt,
     DateTimeOffset RegistrationClosesAt,
     bool RegistrationOpen,
-    EventStatus Status)
+    EventStatus Status,
+    int WaitlistLimit)
 {
     public static EventView Of(ForumEvent e, SeatCounts seats, DateTimeOffset now) => new(
         e.EventId, e.Title, e.Track, ForumTime.Local(e.StartsAt), ForumTime.Local(e.EndsAt), e.Venue, e.Languages,
         seats.Capacity, seats.SeatsLeft, seats.Waitlisted, ForumTime.Local(e.RegistrationOpensAt), ForumTime.Local(e.RegistrationClosesAt),
-        e.IsRegistrationOpen(now), e.Status);
+        e.IsRegistrationOpen(now), e.Status, e.EffectiveWaitlistLimit);
 }
 
 /// <summary>An event open for registration now, for the chatbot's "which events can I join?" answer.</summary>

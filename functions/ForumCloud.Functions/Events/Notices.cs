@@ -22,7 +22,7 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
     {
         if (!RouteIds.EventSlug.IsValid(message.EventId)) throw new InvalidOperationException("A registration change names no valid event.");
         var notices = message.Changes
-            .Where(c => c.Kind is not (RegistrationChangeKind.SeatsAdded or RegistrationChangeKind.EventChanged or RegistrationChangeKind.EventCancelled) && c.Code is not null && RegistrationCodes.PartitionOf(c.Code).Length == RegistrationCodes.PrefixLength)
+            .Where(c => c.Kind is not (RegistrationChangeKind.SeatsAdded or RegistrationChangeKind.EventChanged or RegistrationChangeKind.EventCancelled or RegistrationChangeKind.HoldExpired) && c.Code is not null && RegistrationCodes.PartitionOf(c.Code).Length == RegistrationCodes.PrefixLength)
             .DistinctBy(c => RegistrationMail.RowFor(c.Code!, c.Kind))
             .ToList();
         if (notices.Count > 0) await NotifyAsync(message.EventId, notices, cancellationToken);
@@ -31,7 +31,8 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
             await NotifyEveryoneAsync(message.EventId, kind, cancellationToken);
         }
 
-        if (message.Changes.Any(c => c.Kind is RegistrationChangeKind.Cancelled or RegistrationChangeKind.SeatsAdded))
+        // An expired hold (released by RegistrationChangeFunctions before this runs) frees a seat for the waitlist too.
+        if (message.Changes.Any(c => c.Kind is RegistrationChangeKind.Cancelled or RegistrationChangeKind.SeatsAdded or RegistrationChangeKind.HoldExpired))
         {
             var promoted = await promotion.FillFreeSeatsAsync(message.EventId, cancellationToken);
             if (promoted.Count > 0) logger.LogInformation("Promoted {Count} from the waitlist of {EventId}", promoted.Count, message.EventId);
@@ -75,7 +76,7 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
         var eventRow = await events.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken);
         if (!eventRow.HasValue) return;
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status ne {nameof(RegistrationStatus.Cancelled)}");
+            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status ne {nameof(RegistrationStatus.Cancelled)} and Status ne {nameof(RegistrationStatus.PendingConfirmation)}");
         var mails = new List<MailRequest>();
         await foreach (var registration in events.QueryAsync<RegistrationRow>(filter, cancellationToken: cancellationToken))
         {

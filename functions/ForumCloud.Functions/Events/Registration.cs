@@ -8,6 +8,9 @@ public enum RegistrationStatus
     Confirmed,
     Waitlisted,
     Cancelled,
+
+    /// <summary>An anonymous registration holding a seat or waitlist place until the person confirms by the mailed link.</summary>
+    PendingConfirmation,
 }
 
 /// <summary>The body of POST /api/events/{eventId}/registrations.</summary>

@@ -22,6 +22,9 @@ public enum RegistrationChangeKind
 
     /// <summary>The day-before reminder (queued by the reminder timer, not through the queue).</summary>
     Reminder,
+
+    /// <summary>An anonymous hold's time is up (sent with a visibility delay): release it unless confirmed (see <see cref="RegistrationHolds"/>).</summary>
+    HoldExpired,
 }
 
 /// <summary>One change: what happened to which registration (no personal data: the handler reads the registration).</summary>
@@ -43,6 +46,19 @@ public sealed class RegistrationChanges(StorageAccount storage, ILogger<Registra
 {
     public Task PublishAsync(RegistrationChange change, CancellationToken cancellationToken) =>
         QueueMessages.SendAsync(storage.Queue(QueueNames.RegistrationChanges), change, cancellationToken);
+
+    /// <summary>A change handled only after <paramref name="delay"/> (a hold's expiry); a lost send is covered by the sweep.</summary>
+    public async Task PublishAfterCommitAsync(RegistrationChange change, TimeSpan delay)
+    {
+        try
+        {
+            await QueueMessages.SendAsync(storage.Queue(QueueNames.RegistrationChanges), change, delay, CancellationToken.None);
+        }
+        catch (Exception ex) when (StorageFaults.IsOutage(ex) || ex is Azure.RequestFailedException)
+        {
+            logger.LogError(ex, "Could not enqueue a delayed change of event {EventId}", change.EventId);
+        }
+    }
 
     /// <summary>
     /// After a committed change the client's answer must not turn into an error (a retry would be refused as a

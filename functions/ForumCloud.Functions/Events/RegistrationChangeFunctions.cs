@@ -3,10 +3,22 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ForumCloud.Functions.Events;
 
-/// <summary>The registration-changes queue: notices to the outbox and the sender; promotion from the waitlist.</summary>
-public sealed class RegistrationChangeFunctions(RegistrationNotices notices)
+/// <summary>
+/// The registration-changes queue: expired holds released, notices to the outbox and the sender; promotion from the
+/// waitlist. The release comes first, so the promotion that follows sees the seat it freed.
+/// </summary>
+public sealed class RegistrationChangeFunctions(RegistrationNotices notices, RegistrationHolds holds)
 {
     [Function("RegistrationChanges")]
-    public Task Handle([QueueTrigger(QueueNames.RegistrationChanges)] string message, CancellationToken cancellationToken) =>
-        notices.HandleAsync(QueueMessages.Parse<RegistrationChange>(message), cancellationToken);
+    public async Task Handle([QueueTrigger(QueueNames.RegistrationChanges)] string message, CancellationToken cancellationToken)
+    {
+        var change = QueueMessages.Parse<RegistrationChange>(message);
+        foreach (var code in change.Changes.Where(c => c.Kind == RegistrationChangeKind.HoldExpired && c.Code is not null && RegistrationCodes.IsWellFormed(c.Code)).Select(c => c.Code!).Distinct())
+        {
+            if (!RouteIds.EventSlug.IsValid(change.EventId)) break; // the notices reject the message below
+            await holds.ReleaseAsync(change.EventId, code, cancellationToken);
+        }
+
+        await notices.HandleAsync(change, cancellationToken);
+    }
 }

@@ -31,6 +31,9 @@ public static partial class RegistrationCodes
 
     public static string PartitionOf(string code) => code[..PrefixLength];
 
+    /// <summary>Whether the text has a code's shape (upper case, as issued).</summary>
+    public static bool IsWellFormed(string code) => Shape().IsMatch(code);
+
     /// <summary>A code from a route, normalised to upper case; anything else is a 404 (no such registration).</summary>
     public static string Require(string? value)
     {

@@ -5,21 +5,50 @@ using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Events;
 
 /// <summary>The public side of registrations: register (idempotently), view and cancel with the manage token.</summary>
-public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator allocator, EventCatalog catalog, RegistrationChanges changes, TimeProvider time)
+public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator allocator, EventCatalog catalog, RegistrationChanges changes, RegistrationHolds holds, RegisteringPartners partners, TimeProvider time)
 {
     private TableClient Table => storage.Table(TableNames.ForumEvents);
 
-    public sealed record Outcome(RegistrationReceipt Receipt, bool Replayed);
+    /// <summary>A confirmed registration (partner path, 201) or an anonymous hold (202): exactly one is set.</summary>
+    public sealed record Outcome(RegistrationReceipt? Receipt, bool Replayed, HoldReceipt? Hold = null);
 
-    public async Task<Outcome> RegisterAsync(string eventId, RegistrationRequest body, string? idempotencyKeyHeader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Without a partnerId: an anonymous hold confirmed by mail (an Idempotency-Key is checked but not needed: a retry
+    /// answers the same 202 anyway). With a partnerId: that verified partner's access token confirms at once (403 otherwise).
+    /// </summary>
+    public async Task<Outcome> RegisterAsync(string eventId, RegistrationRequest body, string? idempotencyKeyHeader, string? accessToken, CancellationToken cancellationToken)
     {
         var attendee = Attendee.From(body);
         var key = Attendee.IdempotencyKey(idempotencyKeyHeader);
+        if (attendee.PartnerId is null)
+        {
+            if (!string.IsNullOrEmpty(accessToken))
+            {
+                throw ProblemException.Validation(new Dictionary<string, string[]> { ["partnerId"] = ["Required with X-Access-Token: the id of the partner whose token it is."] });
+            }
+
+            return new Outcome(null, false, await holds.PlaceAsync(eventId, attendee, cancellationToken));
+        }
+
+        await partners.DemandAsync(attendee.PartnerId, accessToken, cancellationToken);
+        return await RegisterConfirmedAsync(eventId, attendee, key, cancellationToken);
+    }
+
+    /// <summary>The partner path (the caller has checked the partner): confirmed or waitlisted at once, idempotently.</summary>
+    public async Task<Outcome> RegisterConfirmedAsync(string eventId, Attendee attendee, string? key, CancellationToken cancellationToken)
+    {
         var fingerprint = attendee.Fingerprint(eventId);
 
         // A retry is answered before anything else, even when the window has closed since the first try.
         if (key is not null && await ReplayAsync(eventId, key, fingerprint, cancellationToken) is { } earlier) return new Outcome(earlier, true);
 
+        var (request, token) = SeatRequestFor(eventId, attendee, key, fingerprint);
+        return await AwaitSeatAsync(eventId, allocator.AllocateAsync(request), token, key, fingerprint, cancellationToken);
+    }
+
+    /// <summary>The seat request of a confirmed registration and its manage token (sealed into the idempotency record when keyed).</summary>
+    public static (SeatRequest Request, string ManageToken) SeatRequestFor(string eventId, Attendee attendee, string? key, string fingerprint)
+    {
         var token = Secrets.NewToken();
         var idempotency = key is null ? null : new IdempotencyRow
         {
@@ -28,13 +57,19 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             Fingerprint = fingerprint,
             SealedToken = TokenSeal.Seal(token, eventId, key),
         };
+        return (new SeatRequest(eventId, attendee, Secrets.Hash(token), idempotency), token);
+    }
 
-        // The lane checks the event (404/409 before anything is stored), reserves the code, commits the seat
-        // and enqueues the change.
+    /// <summary>
+    /// The answer to an enqueued seat request. The lane checks the event (404/409 before anything is stored), reserves
+    /// the code, commits the seat and enqueues the change.
+    /// </summary>
+    public async Task<Outcome> AwaitSeatAsync(string eventId, Task<Allocation> seat, string token, string? key, string fingerprint, CancellationToken cancellationToken)
+    {
         Allocation allocation;
         try
         {
-            allocation = await allocator.AllocateAsync(new SeatRequest(eventId, attendee, Secrets.Hash(token), idempotency));
+            allocation = await seat;
         }
         catch (Exception ex) when (ex is ProblemException or IdempotencyKeyTakenException)
         {
@@ -114,11 +149,13 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     }
 
     /// <summary>1 + the waitlisted registrations that came earlier.</summary>
-    private async Task<int> WaitlistPositionAsync(RegistrationRow row, CancellationToken cancellationToken)
+    private Task<int> WaitlistPositionAsync(RegistrationRow row, CancellationToken cancellationToken) => WaitlistPositionAsync(Table, row, cancellationToken);
+
+    public static async Task<int> WaitlistPositionAsync(TableClient table, RegistrationRow row, CancellationToken cancellationToken)
     {
         var ahead = 0;
         var filter = WaitlistFilter(row.PartitionKey) + " and " + TableClient.CreateQueryFilter($"WaitlistNumber lt {row.WaitlistNumber}");
-        await foreach (var _ in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)) ahead++;
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)) ahead++;
         return ahead + 1;
     }
 
@@ -126,7 +163,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
         TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Waitlisted)}");
 
     /// <summary>The first answer to an earlier request with this key; 422 when the key came with another body.</summary>
-    private async Task<RegistrationReceipt?> ReplayAsync(string eventId, string key, string fingerprint, CancellationToken cancellationToken)
+    public async Task<RegistrationReceipt?> ReplayAsync(string eventId, string key, string fingerprint, CancellationToken cancellationToken)
     {
         var stored = await Table.GetEntityIfExistsAsync<IdempotencyRow>(eventId, EventKeys.Idempotency(eventId, key), cancellationToken: cancellationToken);
         if (!stored.HasValue) return null;

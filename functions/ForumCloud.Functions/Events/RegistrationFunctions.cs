@@ -6,11 +6,15 @@ using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Events;
 
-/// <summary>Registrations, public side: register, view and cancel with the manage token.</summary>
+/// <summary>
+/// Registrations, public side: register (anonymous: 202 and a mailed confirmation link; a verified partner: 201), view
+/// and cancel with the manage token.
+/// </summary>
 public sealed class RegistrationFunctions(RegistrationDesk desk, ILogger<RegistrationFunctions> logger)
 {
     public const string ManageTokenHeader = "X-Manage-Token";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string AccessTokenHeader = Partners.PartnerFunctions.AccessTokenHeader;
 
     [Function("Register")]
     public Task<IActionResult> Register(
@@ -22,8 +26,9 @@ public sealed class RegistrationFunctions(RegistrationDesk desk, ILogger<Registr
             var id = RouteIds.Require(RouteIds.EventSlug, eventId);
             var body = await RequestBody.ReadJsonAsync<RegistrationRequest>(request, cancellationToken);
             var key = request.Headers.TryGetValue(IdempotencyKeyHeader, out var values) ? values.ToString() : null;
-            var outcome = await desk.RegisterAsync(id, body, key, cancellationToken);
-            var result = (JsonBodyResult)ApiResults.Created($"/api/registrations/{outcome.Receipt.Code}", outcome.Receipt);
+            var outcome = await desk.RegisterAsync(id, body, key, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+            if (outcome.Hold is { } hold) return new JsonBodyResult(StatusCodes.Status202Accepted, hold);
+            var result = (JsonBodyResult)ApiResults.Created($"/api/registrations/{outcome.Receipt!.Code}", outcome.Receipt);
             if (outcome.Replayed) result.Headers["Idempotent-Replayed"] = "true";
             return result;
         });

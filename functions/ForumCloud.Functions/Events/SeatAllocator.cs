@@ -7,7 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Events;
 
 /// <summary>A registration waiting for a seat, its token already hashed.</summary>
-public sealed record SeatRequest(string EventId, Attendee Attendee, string ManageTokenHash, IdempotencyRow? Idempotency);
+public sealed record SeatRequest(string EventId, Attendee Attendee, string ManageTokenHash, IdempotencyRow? Idempotency)
+{
+    /// <summary>Set for an anonymous registration: the place is held until confirmed by the mailed link (see <see cref="RegistrationHolds"/>).</summary>
+    public SeatHold? Hold { get; init; }
+}
+
+/// <summary>The hash of the confirmation link's secret and when the unconfirmed hold is released.</summary>
+public sealed record SeatHold(string ConfirmTokenHash, DateTimeOffset ExpiresAt);
 
 public sealed record Allocation(string Code, RegistrationStatus Status, int? WaitlistPosition);
 
@@ -124,7 +131,15 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                     RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
                 }
 
-                var (actions, allocations) = Plan(eventId, ledger!, items, time.GetUtcNow());
+                var limit = eventRow!.WaitlistLimit ?? ForumEvent.DefaultWaitlistLimit(ledger!.Capacity);
+                var (actions, allocations) = Plan(eventId, ledger!, items, limit, time.GetUtcNow());
+                if (await RefuseBeyondWaitlistAsync(items, allocations))
+                {
+                    // Once the waitlist is full it stays full within a batch: re-planned without the refused, none is refused.
+                    if (items.Count == 0) return;
+                    (actions, allocations) = Plan(eventId, ledger!, items, limit, time.GetUtcNow());
+                }
+
                 try
                 {
                     await table.SubmitTransactionAsync(actions, CancellationToken.None);
@@ -150,10 +165,12 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                     continue;
                 }
 
-                for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]);
-                await changes.PublishAfterCommitAsync(new RegistrationChange(eventId, items.Select((p, i) => new ChangedRegistration(
-                    allocations[i].Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
-                    p.Code, allocations[i].WaitlistPosition)).ToList()));
+                for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]!);
+                // Holds are announced by their confirmation link (RegistrationHolds), not by a confirmed/waitlisted notice.
+                var announced = items.Select((p, i) => (p, i)).Where(x => x.p.Request.Hold is null).Select(x => new ChangedRegistration(
+                    allocations[x.i]!.Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
+                    x.p.Code, allocations[x.i]!.WaitlistPosition)).ToList();
+                if (announced.Count > 0) await changes.PublishAfterCommitAsync(new RegistrationChange(eventId, announced));
                 return;
             }
         }
@@ -175,14 +192,21 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
     }
 
     /// <summary>In arrival order: a seat while seats are left, else the next waitlist place.</summary>
-    private static (List<TableTransactionAction> Actions, List<Allocation> Allocations) Plan(string eventId, SeatLedgerRow ledger, List<Pending> items, DateTimeOffset now)
+    private static (List<TableTransactionAction> Actions, List<Allocation?> Allocations) Plan(string eventId, SeatLedgerRow ledger, List<Pending> items, int waitlistLimit, DateTimeOffset now)
     {
         var actions = new List<TableTransactionAction>();
-        var allocations = new List<Allocation>();
+        var allocations = new List<Allocation?>();
+        var (confirmedBefore, waitlistedBefore, nextBefore) = (ledger.Confirmed, ledger.Waitlisted, ledger.NextWaitlistNumber);
         foreach (var pending in items)
         {
             var request = pending.Request;
             var confirmed = ledger.Confirmed < ledger.Capacity;
+            if (!confirmed && ledger.Waitlisted >= waitlistLimit)
+            {
+                allocations.Add(null); // past the waitlist cap: refused, nothing of it written
+                continue;
+            }
+
             Allocation allocation;
             long waitlistNumber = 0;
             if (confirmed)
@@ -227,17 +251,41 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 ManageTokenHash = request.ManageTokenHash,
                 CheckInSecret = CheckInSecrets.New(),
                 Language = a.Language is { } language ? ApiEnum.Name(language) : null,
-                PendingNotice = (confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted).ToString(),
-                PendingSince = now,
-            }));
+                PendingNotice = request.Hold is null ? (confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted).ToString() : null,
+                PendingSince = request.Hold is null ? now : null,
+            }.WithHold(request.Hold, allocation.Status)));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
                 new EmailGuardRow { PartitionKey = eventId, RowKey = pending.EmailKey, Code = pending.Code }));
+        }
+
+        if (allocations.Contains(null))
+        {
+            // The caller drops the refused and plans again; leave the ledger as it was read.
+            (ledger.Confirmed, ledger.Waitlisted, ledger.NextWaitlistNumber) = (confirmedBefore, waitlistedBefore, nextBefore);
+            return (actions, allocations);
         }
 
         actions.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag));
         if (actions.Count > MaxOperations) throw new InvalidOperationException($"A seat transaction of {actions.Count} operations exceeds {MaxOperations}.");
         return (actions, allocations);
     }
+
+    /// <summary>Completes the requests the plan refused (waitlist full) and drops them from the batch; true when any were.</summary>
+    private async Task<bool> RefuseBeyondWaitlistAsync(List<Pending> items, List<Allocation?> allocations)
+    {
+        var refused = items.Where((_, i) => allocations[i] is null).ToList();
+        foreach (var pending in refused)
+        {
+            items.Remove(pending);
+            await RegistrationCodes.ReleaseAsync(storage, pending.Code);
+            pending.Result.TrySetException(WaitlistFull());
+        }
+
+        return refused.Count > 0;
+    }
+
+    public static ProblemException WaitlistFull() =>
+        ProblemException.Conflict("The waitlist is full.", "Every seat is taken and the waitlist of this event has reached its limit; no more registrations are taken.");
 
     /// <summary>Which request's row already exists: from the failed action's index, else by looking.</summary>
     private static async Task<(Pending Pending, Exception Error)?> FindConflictAsync(TableClient table, List<TableTransactionAction> actions, List<Pending> items, int? failedIndex)
@@ -267,6 +315,10 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
         : rowKey == pending.EmailKey ? DuplicateEmail()
         : ProblemException.Unavailable("A registration code collided; try again.");
 
-    public static ProblemException DuplicateEmail() =>
-        ProblemException.Conflict("Already registered.", "This email address is already registered for this event.");
+    public static ProblemException DuplicateEmail() => new DuplicateEmailProblem();
+}
+
+/// <summary>The email guard of the event already has this address (told apart from other 409s: the anonymous path answers it like a new address).</summary>
+public sealed class DuplicateEmailProblem() : ProblemException(409, "Already registered.", "This email address is already registered for this event.")
+{
 }

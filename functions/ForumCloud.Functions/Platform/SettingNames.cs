@@ -34,6 +34,9 @@ public static class SettingNames
     /// <summary>The https origin that links in mails point at (the Function App's own URL in Azure).</summary>
     public const string PublicBaseUrl = "ForumCloud__PublicBaseUrl";
 
+    /// <summary>Minutes an anonymous registration holds its seat (or waitlist place) until confirmed by the mailed link; default 30.</summary>
+    public const string RegistrationHoldMinutes = "ForumCloud__Registrations__HoldMinutes";
+
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>`ClientId=...;Authorization=AAD`: telemetry is sent with that managed identity (Application Insights has local auth off).</summary>

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ForumCloud.Tests.Infrastructure;
+using ForumCloud.Tests.Partners;
 
 namespace ForumCloud.Tests.Events;
 
@@ -40,11 +42,33 @@ public static class EventsApi
     public static object Attendee(string email, string name = "Ada Lovelace", string country = "GB") =>
         new { name, email, organization = "Analytical Engines Ltd", country };
 
-    public static Task<HttpResponseMessage> PostRegistrationAsync(HttpClient http, string eventId, object body, string? idempotencyKey = null)
+    private static readonly ConcurrentDictionary<Uri, Lazy<Task<(string PartnerId, string Token)>>> Partners = new();
+
+    /// <summary>
+    /// One verified partner per app under test, whose token registers people confirmed at once (the path every test
+    /// that needs a confirmed registration takes). The one place tests get a partner's credentials for registrations.
+    /// </summary>
+    public static Task<(string PartnerId, string Token)> PartnerAsync(HttpClient http) =>
+        Partners.GetOrAdd(http.BaseAddress!, _ => new Lazy<Task<(string, string)>>(() => PartnerApi.RegisterAsync(http, name: "Registering partner"))).Value;
+
+    /// <summary>
+    /// A registration through the partner path (partnerId and X-Access-Token of <see cref="PartnerAsync"/>) unless the
+    /// body names its own partnerId or <paramref name="anonymous"/> is set (then it is sent as given, without a token).
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostRegistrationAsync(HttpClient http, string eventId, object body, string? idempotencyKey = null, bool anonymous = false)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"api/events/{eventId}/registrations") { Content = JsonContent.Create(body) };
+        var json = JsonSerializer.SerializeToNode(body, PartnerApi.Json)!.AsObject();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/events/{eventId}/registrations");
+        if (!anonymous && !json.ContainsKey("partnerId"))
+        {
+            var (partnerId, token) = await PartnerAsync(http);
+            json["partnerId"] = partnerId;
+            request.Headers.Add("X-Access-Token", token);
+        }
+
+        request.Content = JsonContent.Create(json);
         if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-        return http.SendAsync(request);
+        return await http.SendAsync(request);
     }
 
     public static async Task<JsonElement> RegisterAsync(HttpClient http, string eventId, string? email = null, string? name = null)

@@ -32,7 +32,7 @@ public sealed class SeatAllocationStorageTests
     {
         var a = await NewServicesAsync();
         var b = await NewServicesAsync(); // a second allocator: its own lanes, as in a second process
-        var forumEvent = NewEvent(capacity: 12);
+        var forumEvent = NewEvent(capacity: 12) with { WaitlistLimit = 100 }; // 68 wait: above the default cap of 4 × 12
         await a.Catalog.CreateAsync(forumEvent, "test", CancellationToken.None);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 80).Select(i => (i % 2 == 0 ? a : b).Allocator.AllocateAsync(Request(forumEvent.EventId, i))));

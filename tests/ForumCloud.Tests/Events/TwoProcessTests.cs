@@ -96,6 +96,31 @@ public sealed class TwoProcessTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Two_processes_mixing_anonymous_holds_and_partner_registrations_do_not_oversell()
+    {
+        if (_childHttp is null) return; // against an external URL there is no second process to start
+        var http = await SharedRunner.ClientAsync();
+        var eventId = await EventsApi.CreateEventAsync(http, capacity: 25);
+
+        // Even requests anonymous (a held seat or waitlist place, 202), odd ones through a verified partner (201).
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 90).Select(async i =>
+        {
+            var response = await EventsApi.PostRegistrationAsync(i % 4 < 2 ? http : _childHttp, eventId, EventsApi.Attendee($"h{i}-{Guid.NewGuid():N}@example.org"), anonymous: i % 2 == 0);
+            return response.StatusCode;
+        }));
+        Assert.Equal(45, statuses.Count(s => s == HttpStatusCode.Accepted));
+        Assert.Equal(45, statuses.Count(s => s == HttpStatusCode.Created));
+
+        // Seats are held or confirmed, never more than capacity; every waitlist place (held or not) is counted once.
+        var rows = await HoldTests.RegistrationRowsAsync(eventId);
+        var seats = rows.Count(r => r.Status == "Confirmed" || (r.Status == "PendingConfirmation" && r.HeldPlace == "Confirmed"));
+        Assert.Equal(25, seats);
+        Assert.Equal(90, rows.Select(r => r.Code).Distinct().Count());
+        var seen = await EventsApi.EventAsync(_childHttp, eventId);
+        Assert.Equal((0, 65), (seen.GetProperty("seatsLeft").GetInt32(), seen.GetProperty("waitlistLength").GetInt32()));
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -14,7 +14,7 @@ namespace ForumCloud.Tests.Mandate;
 /// </summary>
 public sealed partial class ChatPageBrowserTests
 {
-    private static readonly string[] BrowserPaths = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+    internal static readonly string[] BrowserPaths = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
     [SkippableFact]
     public async Task The_page_answers_who_prepares_the_forum_citing_duty_XV()
@@ -68,7 +68,7 @@ public sealed partial class ChatPageBrowserTests
         }
     }
 
-    private static async Task<int> DevToolsPortAsync(Process browser)
+    internal static async Task<int> DevToolsPortAsync(Process browser)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -86,7 +86,7 @@ public sealed partial class ChatPageBrowserTests
     private static partial Regex DevToolsLine();
 
     /// <summary>A minimal DevTools protocol client: commands by id, events ignored.</summary>
-    private sealed class DevToolsSession : IAsyncDisposable
+    internal sealed class DevToolsSession : IAsyncDisposable
     {
         private readonly ClientWebSocket _socket = new();
         private int _nextId;

@@ -24,7 +24,9 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         var partner = await PostAsync("api/partners", PartnerBody());
         (_partnerId, _partnerToken) = (partner.GetProperty("partnerId").GetString()!, partner.GetProperty("accessToken").GetString()!);
         _cooperationId = (await PostAsync($"api/partners/{_partnerId}/cooperations", CooperationBody(), ("X-Access-Token", _partnerToken))).GetProperty("cooperationId").GetString()!;
-        _code = (await PostAsync("api/events/corpus-event/registrations", RegistrationBody())).GetProperty("code").GetString()!;
+        var partnerRegistration = RegistrationBody();
+        partnerRegistration["partnerId"] = _partnerId;
+        _code = (await PostAsync("api/events/corpus-event/registrations", partnerRegistration, ("X-Access-Token", _partnerToken))).GetProperty("code").GetString()!;
         _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body())).GetProperty("filingId").GetString()!;
     }
 
@@ -109,6 +111,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         yield return new("staff event create", HttpMethod.Post, "api/staff/events", EventBody("corpus-other"), [], none);
         yield return new("staff event update", HttpMethod.Put, "api/staff/events/corpus-event", EventBody("corpus-event"), ["corpus-event"], none);
         yield return new("registration", HttpMethod.Post, "api/events/corpus-event/registrations", RegistrationBody("second@example.org"), ["corpus-event"], new HashSet<string> { "role", "partnerId" });
+        yield return new("confirm", HttpMethod.Post, "api/registrations/confirm", JsonNode.Parse($$"""{"token":"{{_code}}.{{Secrets.NewToken()}}"}""")!.AsObject(), [], none);
         yield return new("partner", HttpMethod.Post, "api/partners", PartnerBody(), [], new HashSet<string> { "nameZh", "website" });
         yield return new("cooperation", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody(), [_partnerId], new HashSet<string> { "zgcPark", "endDate" },
             new Dictionary<string, string> { ["X-Access-Token"] = _partnerToken });

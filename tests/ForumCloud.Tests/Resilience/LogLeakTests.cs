@@ -53,7 +53,7 @@ public sealed class LogLeakTests
 
     private static async Task<(string Code, string Token)> RegisterAsync(HttpClient http, string eventId, string email, List<string> secrets)
     {
-        var response = await http.PostAsJsonAsync($"api/events/{eventId}/registrations", EventsApi.Attendee(email));
+        var response = await EventsApi.PostRegistrationAsync(http, eventId, EventsApi.Attendee(email));
         var body = await Problems.JsonAsync(response, HttpStatusCode.Created);
         var token = body.GetProperty("manageToken").GetString()!;
         secrets.Add(email);

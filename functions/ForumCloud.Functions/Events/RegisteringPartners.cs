@@ -1,0 +1,29 @@
+using ForumCloud.Functions.Partners;
+using ForumCloud.Functions.Platform;
+
+namespace ForumCloud.Functions.Events;
+
+/// <summary>
+/// "Is this a verified, active partner's own token for partnerId?" — the one place registrations ask it. A partnerId
+/// without that partner's token is 403: nobody attaches registrations to a partner they do not hold the token of.
+/// </summary>
+public sealed class RegisteringPartners(PartnerRegistry partners)
+{
+    public async Task DemandAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
+    {
+        // The partner routes' own token check (404 unknown, 403 suspended once partners are verified); at the merge with
+        // feature/verify-org this becomes `partners.AuthenticateAsync(...) == PartnerAccess.Verified`.
+        try
+        {
+            await partners.OpenAsync(partnerId, accessToken, cancellationToken);
+        }
+        catch (ProblemException ex) when (ex.Status is 403 or 404)
+        {
+            throw Forbidden();
+        }
+    }
+
+    public static ProblemException Forbidden() =>
+        new(403, "Not this partner's access token.",
+            "A registration in a partner's name needs that verified partner's X-Access-Token; without it, register without partnerId (confirmed by mail).");
+}
