@@ -29,7 +29,11 @@ public sealed class EventSeedLoader(EventCatalog catalog, ILogger<EventSeedLoade
         foreach (var body in seeds.Events)
         {
             var forumEvent = ForumEvent.From(body);
-            if (await catalog.ReadEventAsync(forumEvent.EventId, cancellationToken) is not null) continue;
+            if (await catalog.ReadEventAsync(forumEvent.EventId, cancellationToken) is not null)
+            {
+                await catalog.RefreshAsync(forumEvent.EventId, cancellationToken); // its catalogue row, if an earlier start could not write it
+                continue;
+            }
             try
             {
                 await catalog.CreateAsync(forumEvent, "seed", cancellationToken);

@@ -35,44 +35,51 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var messages = 0;
 
-        // (a) Unannounced changes, across every event's partition (a scan, acceptable every few minutes).
+        // Event by event, from the catalogue's one partition: every query below names its partition (on Azure a
+        // query across forumevents' partitions would scan every registration).
         var cutoff = time.GetUtcNow() - options.MinimumAge;
-        var pendingFilter = TableClient.CreateQueryFilter(
-            $"RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
-        var pending = new List<(string EventId, ChangedRegistration Change)>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(pendingFilter, select: ["PartitionKey", "RowKey", "Code", nameof(RegistrationRow.PendingNotice)], cancellationToken: cancellationToken))
+        var events = storage.Table(TableNames.EventCatalog).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {CatalogRow.Events}"), select: ["RowKey"], cancellationToken: cancellationToken);
+        var pendingCount = 0;
+        var ledgers = 0;
+        await foreach (var catalogued in events)
         {
-            if (row.GetString(nameof(RegistrationRow.PendingNotice)) is not { } kindName || !Enum.TryParse<RegistrationChangeKind>(kindName, out var kind)) continue;
-            if (row.GetString(nameof(RegistrationRow.Code)) is not { Length: > 0 } code) continue;
-            pending.Add((row.PartitionKey, new ChangedRegistration(kind, code)));
-        }
+            var eventId = catalogued.RowKey;
 
-        foreach (var perEvent in pending.GroupBy(p => p.EventId, StringComparer.Ordinal))
-        {
-            foreach (var chunk in perEvent.Select(p => p.Change).Chunk(ChangesPerMessage))
+            // (a) Unannounced changes.
+            var pendingFilter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
+            var pending = new List<ChangedRegistration>();
+            await foreach (var row in Table.QueryAsync<TableEntity>(pendingFilter, select: ["Code", nameof(RegistrationRow.PendingNotice)], cancellationToken: cancellationToken))
             {
-                await changes.PublishAsync(new RegistrationChange(perEvent.Key, chunk), cancellationToken);
-                messages++;
+                if (row.GetString(nameof(RegistrationRow.PendingNotice)) is not { } kindName || !Enum.TryParse<RegistrationChangeKind>(kindName, out var kind)) continue;
+                if (row.GetString(nameof(RegistrationRow.Code)) is not { Length: > 0 } code) continue;
+                pending.Add(new ChangedRegistration(kind, code));
             }
 
-            touched.Add(perEvent.Key);
-        }
+            foreach (var chunk in pending.Chunk(ChangesPerMessage))
+            {
+                await changes.PublishAsync(new RegistrationChange(eventId, chunk), cancellationToken);
+                messages++;
+                touched.Add(eventId);
+            }
 
-        // (b) Free seats next to a waitlist in a ledger untouched for the minimum age: a promotion that never ran (a
-        // fresh one may still be on its way). Table filters cannot compare two properties: Confirmed < Capacity is checked here.
-        var ledgerFilter = TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger} and Waitlisted gt {0} and Timestamp le {cutoff}");
-        var ledgers = 0;
-        await foreach (var ledger in Table.QueryAsync<SeatLedgerRow>(ledgerFilter, cancellationToken: cancellationToken))
-        {
-            if (ledger.Confirmed >= ledger.Capacity) continue;
-            await changes.PublishAsync(RegistrationChange.Of(ledger.PartitionKey, RegistrationChangeKind.SeatsAdded), cancellationToken);
-            ledgers++;
-            messages++;
-            touched.Add(ledger.PartitionKey);
+            pendingCount += pending.Count;
+
+            // (b) Free seats next to a waitlist in a ledger untouched for the minimum age: a promotion that never ran
+            // (a fresh one may still be on its way).
+            var ledger = await Table.GetEntityIfExistsAsync<SeatLedgerRow>(eventId, EventKeys.Ledger, cancellationToken: cancellationToken);
+            if (ledger.HasValue && ledger.Value is { Waitlisted: > 0 } l && l.Confirmed < l.Capacity && l.Timestamp <= cutoff)
+            {
+                await changes.PublishAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.SeatsAdded), cancellationToken);
+                ledgers++;
+                messages++;
+                touched.Add(eventId);
+            }
         }
 
         logger.LogInformation("Registration sweep: {Pending} unannounced change(s), {Ledgers} event(s) with free seats and a waitlist, {Messages} message(s) published",
-            pending.Count, ledgers, messages);
-        return new SweepResult(pending.Count, ledgers, messages, touched);
+            pendingCount, ledgers, messages);
+        return new SweepResult(pendingCount, ledgers, messages, touched);
     }
 }
