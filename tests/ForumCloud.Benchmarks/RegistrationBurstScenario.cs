@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace ForumCloud.Benchmarks;
 
 /// <summary>
-/// 500 concurrent registrations over HTTP into one event of capacity 100. Checks the invariants (exactly
+/// 500 concurrent registrations over HTTP into one event of capacity 100 (or `-- registration-burst 10000 3000`:
+/// requests, then capacity). Checks the invariants (exactly
 /// 100 confirmed, 400 waitlisted at positions 1..400 each once, no errors) and compares the throughput
 /// with sequential single-entity inserts into the same Azurite.
 /// </summary>
@@ -16,8 +17,8 @@ public sealed class RegistrationBurstScenario : IScenario
 
     public async Task<object> RunAsync(BenchEnvironment bench, string[] args)
     {
-        const int requests = 500;
-        const int capacity = 100;
+        var requests = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 500;
+        var capacity = args.Length > 1 && int.TryParse(args[1], out var c) ? c : 100;
         var eventId = "bench-burst-" + Guid.NewGuid().ToString("N")[..8];
         var now = DateTimeOffset.UtcNow;
         var create = await bench.Http.PostAsJsonAsync("api/staff/events", new
@@ -61,9 +62,15 @@ public sealed class RegistrationBurstScenario : IScenario
                 latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             }
         }).ToList();
+        bench.Requests.Reset();
+        var cpuBefore = bench.CpuSeconds();
         watch.Start();
         await Task.WhenAll(tasks);
         watch.Stop();
+        var cpuAfter = bench.CpuSeconds();
+        var requestsPerRegistration = bench.Requests.Per(requests);
+        Console.Error.WriteLine($"cpu seconds during the burst: runner+client {cpuAfter.Runner - cpuBefore.Runner:F1}, azurite {cpuAfter.Azurite - cpuBefore.Azurite:F1}, wall {watch.Elapsed.TotalSeconds:F1}");
+        Console.Error.WriteLine("storage requests per registration during the burst: " + JsonSerializer.Serialize(requestsPerRegistration));
 
         var ok = answers.Where(a => a is not null).Select(a => a!.Value).ToList();
         var confirmed = ok.Count(a => a.GetProperty("status").GetString() == "confirmed");
@@ -93,6 +100,7 @@ public sealed class RegistrationBurstScenario : IScenario
             positionsUnique,
             storedConfirmed,
             storedWaitlist,
+            storageRequestsPerRegistration = Math.Round(requestsPerRegistration.Values.Sum(), 2),
         };
     }
 }
