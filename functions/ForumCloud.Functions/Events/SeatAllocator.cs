@@ -93,6 +93,48 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
         /// </summary>
         public (EventRow Event, SeatLedgerRow Ledger)? Known { get; set; }
 
+        /// <summary>Codes reserved ahead, while the previous batch committed; the ones left when the lane retires are released.</summary>
+        private readonly List<string> _spareCodes = [];
+        private Task<IReadOnlyList<string>>? _codesAhead;
+
+        /// <summary>Codes for a batch: those reserved ahead when there are enough, else reserved now.</summary>
+        public async Task<IReadOnlyList<string>> TakeCodesAsync(int count)
+        {
+            if (_codesAhead is { } ahead)
+            {
+                _codesAhead = null;
+                try
+                {
+                    _spareCodes.AddRange(await ahead);
+                }
+                catch (Exception)
+                {
+                    // Reserved nothing (or nothing known): this batch reserves its own.
+                }
+            }
+
+            if (_spareCodes.Count < count) return await _allocator.ReserveCodesAsync(_eventId, count);
+            var taken = _spareCodes.GetRange(0, count);
+            _spareCodes.RemoveRange(0, count);
+            return taken;
+        }
+
+        private async Task ReleaseSpareCodesAsync()
+        {
+            if (_codesAhead is not null) await TakeCodesAsync(0);
+            foreach (var code in _spareCodes) await _allocator.ReleaseCodeAsync(code);
+            _spareCodes.Clear();
+        }
+
+        /// <summary>
+        /// While a batch's seat transaction is in flight, reserve the next batch's codes if requests are waiting:
+        /// a burst then costs one round trip per batch on the lane's path (the seat transaction), not two.
+        /// </summary>
+        public void ReserveAhead()
+        {
+            if (_codesAhead is null && _waiting.Reader.TryPeek(out _) && _spareCodes.Count < MaxBatch) _codesAhead = _allocator.ReserveCodesAsync(_eventId, MaxBatch);
+        }
+
         public bool TryEnqueue(SeatRequest request, out Task<Allocation> allocation)
         {
             var pending = new Pending(request);
@@ -145,10 +187,17 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
             {
                 _allocator._lanes.TryRemove(KeyValuePair.Create(_eventId, this));
                 _waiting.Writer.TryComplete();
-                return await _waiting.Reader.WaitToReadAsync();
+                if (await _waiting.Reader.WaitToReadAsync()) return true;
+                await ReleaseSpareCodesAsync();
+                return false;
             }
         }
     }
+
+    private Task<IReadOnlyList<string>> ReserveCodesAsync(string eventId, int count) =>
+        RegistrationCodes.ReserveAsync(storage, eventId, count, time.GetUtcNow(), CancellationToken.None);
+
+    private Task ReleaseCodeAsync(string code) => RegistrationCodes.ReleaseAsync(storage, code);
 
     /// <summary>Commits a batch; completes every pending request with its allocation or its problem. Never throws.</summary>
     private async Task CommitAsync(Lane lane, string eventId, List<Pending> batch)
@@ -159,7 +208,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
         {
             // The event is checked before anything is written: a refused batch stores nothing. The codes are
             // reserved meanwhile (released below if the event refuses).
-            var reserving = RegistrationCodes.ReserveAsync(storage, eventId, items.Count, time.GetUtcNow(), CancellationToken.None);
+            var reserving = lane.TakeCodesAsync(items.Count);
             var (eventRow, ledger) = lane.Known is { } known ? (known.Event, known.Ledger) : await catalog.ReadAsync(eventId, CancellationToken.None);
             lane.Known = null;
             IReadOnlyList<string> codes;
@@ -183,6 +232,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 }
 
                 var (actions, allocations) = Plan(eventId, ledger!, items, time.GetUtcNow());
+                lane.ReserveAhead();
                 try
                 {
                     var response = await table.SubmitTransactionAsync(actions, CancellationToken.None);
