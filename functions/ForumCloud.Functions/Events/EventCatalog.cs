@@ -89,8 +89,9 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
                 continue;
             }
 
-            await PublishAsync(forumEvent, ledger, cancellationToken);
+            // The promotion first: a failing catalogue write (503 to staff, who PUT again) must not hold it back.
             if (grew && ledger.Waitlisted > 0) await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.SeatsAdded));
+            await PublishAsync(forumEvent, ledger, cancellationToken);
             return EventView.Of(forumEvent, ledger.Counts, now);
         }
     }
