@@ -129,6 +129,7 @@ var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-$
 // A test (Infra/InfraParityTests) keeps these lists and the code in step.
 var tableNames = [
   'forumevents'
+  'eventcatalog'
   'registrationcodes'
   'notifications'
   'partners'

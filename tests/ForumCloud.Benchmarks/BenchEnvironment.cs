@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Azure.Data.Tables;
 using ForumCloud.DevHost;
 using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ForumCloud.Benchmarks;
 
@@ -10,9 +11,10 @@ public sealed class BenchEnvironment : IAsyncDisposable
 {
     private readonly AzuriteProcess _azurite;
 
-    private BenchEnvironment(AzuriteProcess azurite, DevHostApp runner, StorageAccount storage)
+    private BenchEnvironment(AzuriteProcess azurite, DevHostApp runner, StorageAccount storage, StorageRequestCounter requests)
     {
         _azurite = azurite;
+        Requests = requests;
         Runner = runner;
         Storage = storage;
         Http = runner.CreateClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
@@ -25,9 +27,13 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Every storage request the runner makes (its own clients, queue listeners included).</summary>
+    public StorageRequestCounter Requests { get; }
+
     public static async Task<BenchEnvironment> StartAsync()
     {
         var azurite = await AzuriteProcess.StartInMemoryAsync();
+        var requests = new StorageRequestCounter();
         var options = new DevHostOptions
         {
             StorageConnectionString = azurite.ConnectionString,
@@ -35,9 +41,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
             StartMailServerIfNeeded = false,
             LoadSeeds = false,
             ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+            ConfigureServices = services => services.AddSingleton(StorageAccount.FromConnectionString(
+                azurite.ConnectionString, o => o.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall))),
         };
         var runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
-        return new BenchEnvironment(azurite, runner, StorageAccount.FromConnectionString(azurite.ConnectionString));
+        return new BenchEnvironment(azurite, runner, StorageAccount.FromConnectionString(azurite.ConnectionString), requests);
     }
 
     /// <summary>Sequential single-entity inserts into one partition of a scratch table: the storage's own pace here.</summary>
@@ -62,6 +70,13 @@ public sealed class BenchEnvironment : IAsyncDisposable
         watch.Stop();
         await queue.DeleteAsync();
         return Math.Round(count / watch.Elapsed.TotalSeconds, 1);
+    }
+
+    /// <summary>CPU seconds used so far by this process (benchmark client and runner) and by Azurite: where a scenario's time goes.</summary>
+    public (double Runner, double Azurite) CpuSeconds()
+    {
+        using var azurite = Process.GetProcessById(_azurite.ProcessId);
+        return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, azurite.TotalProcessorTime.TotalSeconds);
     }
 
     public static double Percentile(IReadOnlyList<double> values, double p)

@@ -76,6 +76,8 @@ public sealed class FilingPipelineScenario : IScenario
         List<TableEntity> filings;
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         watch.Restart();
+        bench.Requests.Reset();
+        var cpuBefore = bench.CpuSeconds();
         foreach (var listener in listeners) await listener.StartAsync(CancellationToken.None);
         while (true)
         {
@@ -92,6 +94,10 @@ public sealed class FilingPipelineScenario : IScenario
         }
 
         var processSeconds = watch.Elapsed.TotalSeconds;
+        var requestsPerFiling = bench.Requests.Per(count);
+        var cpuAfter = bench.CpuSeconds();
+        Console.Error.WriteLine($"cpu seconds while processing: runner+client {cpuAfter.Runner - cpuBefore.Runner:F1}, azurite {cpuAfter.Azurite - cpuBefore.Azurite:F1}, wall {watch.Elapsed.TotalSeconds:F1}");
+        Console.Error.WriteLine("storage requests per filing while processing: " + JsonSerializer.Serialize(requestsPerFiling));
         var numbers = filings.Select(f => f.GetString("CertificateNumber")).OfType<string>().ToList();
         var duplicates = numbers.Count - numbers.Distinct().Count();
         var gaps = numbers.GroupBy(x => x[..6]).Sum(series =>
@@ -116,6 +122,7 @@ public sealed class FilingPipelineScenario : IScenario
             processedPerSec,
             rawQueueSendRps,
             ratio = Math.Round(processedPerSec / rawQueueSendRps, 2),
+            storageRequestsPerFiling = Math.Round(requestsPerFiling.Values.Sum(), 2),
         };
     }
 

@@ -1,23 +1,38 @@
 using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace ForumCloud.Functions.Events;
 
-/// <summary>Forum events: staff create and update them; the public (and the chatbot) list and read them with seats left.</summary>
-public sealed class EventCatalog(StorageAccount storage, RegistrationChanges changes, TimeProvider time)
+/// <summary>
+/// Forum events: staff create and update them; the public (and the chatbot) list and read them with seats left.
+/// The event row and its seat ledger (in the event's partition of forumevents) are the truth; lists read the
+/// eventcatalog partition instead (one row per event, so a list costs the same at 0 and 1,000,000
+/// registrations), whose seat counts follow the ledger through the registration-changes queue
+/// (<see cref="RefreshAsync"/>). Public reads are served from an in-process cache for a few seconds
+/// (<see cref="EventCacheOptions"/>); a write in this process clears the entries it changed.
+/// </summary>
+public sealed class EventCatalog(StorageAccount storage, RegistrationChanges changes, TimeProvider time, HybridCache? cache = null, EventCacheOptions? cacheOptions = null)
 {
+    private const string ListKey = "events:catalog";
+
+    private readonly EventCacheOptions _cacheOptions = cacheOptions ?? new EventCacheOptions();
+
     private TableClient Table => storage.Table(TableNames.ForumEvents);
+
+    private TableClient Catalog => storage.Table(TableNames.EventCatalog);
 
     public async Task<EventView> CreateAsync(ForumEvent forumEvent, string actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var ledger = new SeatLedgerRow { PartitionKey = forumEvent.EventId, Capacity = forumEvent.Capacity };
+        var ledger = new SeatLedgerRow { PartitionKey = forumEvent.EventId, Capacity = forumEvent.Capacity, Version = 1 };
+        var eventRow = EventRow.Of(forumEvent, now, actor);
         try
         {
             await Table.SubmitTransactionAsync(
             [
-                new TableTransactionAction(TableTransactionActionType.Add, EventRow.Of(forumEvent, now, actor)),
+                new TableTransactionAction(TableTransactionActionType.Add, eventRow),
                 new TableTransactionAction(TableTransactionActionType.Add, ledger),
             ], cancellationToken);
         }
@@ -26,6 +41,8 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
             throw ProblemException.Conflict("The event exists.", $"An event with id '{forumEvent.EventId}' exists; update it with PUT.");
         }
 
+        // If this write fails the caller gets an error, and a PUT of the event (or the seed loader) writes it again.
+        await PublishAsync(forumEvent, ledger, cancellationToken);
         return EventView.Of(forumEvent, ledger.Counts, now);
     }
 
@@ -57,6 +74,7 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
             updated.CreatedAt = eventRow.CreatedAt;
             var grew = forumEvent.Capacity > ledger.Capacity;
             ledger.Capacity = forumEvent.Capacity;
+            ledger.Version++;
             try
             {
                 await Table.SubmitTransactionAsync(
@@ -71,39 +89,43 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
                 continue;
             }
 
+            // The promotion first: a failing catalogue write (503 to staff, who PUT again) must not hold it back.
             if (grew && ledger.Waitlisted > 0) await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.SeatsAdded));
             if (EventNotice.Of(eventRow, updated) is { } notice) await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, notice));
+            await PublishAsync(forumEvent, ledger, cancellationToken);
             return EventView.Of(forumEvent, ledger.Counts, now);
         }
     }
 
-    /// <summary>A published (or cancelled) event; drafts are not shown to the public.</summary>
+    /// <summary>A published (or cancelled) event; drafts are not shown to the public. Two point reads, cached briefly.</summary>
     public async Task<EventView> GetPublicAsync(string eventId, CancellationToken cancellationToken)
     {
-        var (eventRow, ledger) = await ReadAsync(eventId, cancellationToken);
-        if (eventRow is null || ledger is null || eventRow.Status == nameof(EventStatus.Draft)) throw ProblemException.NotFound("No event has that id.");
-        return EventView.Of(eventRow.ToEvent(), ledger.Counts, time.GetUtcNow());
+        var snapshot = await GetSnapshotAsync(eventId, cancellationToken);
+        if (snapshot.Event.Status == EventStatus.Draft) throw ProblemException.NotFound("No event has that id.");
+        return EventView.Of(snapshot.Event, snapshot.Seats, time.GetUtcNow());
     }
+
+    /// <summary>The event and its ledger's counts (cached for <see cref="EventCacheOptions.Event"/>); 404 when there is no such event (never cached).</summary>
+    public async Task<EventSnapshot> GetSnapshotAsync(string eventId, CancellationToken cancellationToken) =>
+        await CachedAsync(EventKey(eventId), _cacheOptions.Event, async ct =>
+        {
+            var (eventRow, ledger) = await ReadAsync(eventId, ct);
+            if (eventRow is null || ledger is null) throw ProblemException.NotFound("No event has that id.");
+            return new EventSnapshot(eventRow.ToEvent(), ledger.Counts);
+        }, cancellationToken);
 
     /// <summary>Published events, soonest first: of a track, and overlapping [from, to] when given.</summary>
     public async Task<IReadOnlyList<EventView>> ListPublishedAsync(EventTrack? track, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var events = await QueryAsync<EventRow>(TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Event} and Status eq {nameof(EventStatus.Published)}"), cancellationToken);
-        var wanted = events
-            .Select(r => r.ToEvent())
-            .Where(e => track is null || e.Track == track)
-            .Where(e => from is null || e.EndsAt >= from)
-            .Where(e => to is null || e.StartsAt <= to)
-            .ToList();
-        if (wanted.Count == 0) return [];
-
-        var ledgers = (await QueryAsync<SeatLedgerRow>(TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger}"), cancellationToken))
-            .ToDictionary(l => l.PartitionKey, l => l.Counts);
-        return wanted
-            .Where(e => ledgers.ContainsKey(e.EventId))
-            .OrderBy(e => e.StartsAt).ThenBy(e => e.EventId, StringComparer.Ordinal)
-            .Select(e => EventView.Of(e, ledgers[e.EventId], now))
+        var catalog = await CachedAsync(ListKey, _cacheOptions.List, ReadCatalogAsync, cancellationToken);
+        return catalog.Events
+            .Where(s => s.Event.Status == EventStatus.Published)
+            .Where(s => track is null || s.Event.Track == track)
+            .Where(s => from is null || s.Event.EndsAt >= from)
+            .Where(s => to is null || s.Event.StartsAt <= to)
+            .OrderBy(s => s.Event.StartsAt).ThenBy(s => s.Event.EventId, StringComparer.Ordinal)
+            .Select(s => EventView.Of(s.Event, s.Seats, now))
             .ToList();
     }
 
@@ -113,6 +135,23 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
             .Where(e => e.RegistrationOpen)
             .Select(e => new EventSummary(e.EventId, e.Title, e.Track, e.StartsAt, e.SeatsLeft))
             .ToList();
+
+    /// <summary>
+    /// Copies the event and its ledger's counts into the catalogue (called for every registration change by the
+    /// queue handler, and by the seed loader). Idempotent; a copy of an older ledger version changes nothing.
+    /// </summary>
+    public async Task RefreshAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var (eventRow, ledger) = await ReadAsync(eventId, cancellationToken);
+        if (eventRow is not null && ledger is not null) await PublishAsync(eventRow.ToEvent(), ledger, cancellationToken);
+    }
+
+    /// <summary>Drops this process's cached copy of an event after a change it made (other processes keep theirs for the cache duration).</summary>
+    public void Forget(string eventId)
+    {
+        if (cache is null) return;
+        _ = cache.RemoveAsync(EventKey(eventId)).AsTask();
+    }
 
     /// <summary>The event row and its seat ledger (either null when missing).</summary>
     public async Task<(EventRow? Event, SeatLedgerRow? Ledger)> ReadAsync(string eventId, CancellationToken cancellationToken)
@@ -129,13 +168,49 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
         return row.HasValue ? row.Value : null;
     }
 
-    private async Task<List<T>> QueryAsync<T>(string filter, CancellationToken cancellationToken)
-        where T : class, ITableEntity
+    /// <summary>Every catalogue row: one partition, as many rows as there are events.</summary>
+    public async Task<IReadOnlyList<CatalogRow>> ReadCatalogRowsAsync(CancellationToken cancellationToken)
     {
-        var rows = new List<T>();
-        await foreach (var row in Table.QueryAsync<T>(filter, cancellationToken: cancellationToken)) rows.Add(row);
+        var rows = new List<CatalogRow>();
+        await foreach (var row in Catalog.QueryAsync<CatalogRow>(TableClient.CreateQueryFilter($"PartitionKey eq {CatalogRow.Events}"), cancellationToken: cancellationToken)) rows.Add(row);
         return rows;
     }
+
+    private async ValueTask<CatalogSnapshot> ReadCatalogAsync(CancellationToken cancellationToken) =>
+        new((await ReadCatalogRowsAsync(cancellationToken)).Select(r => r.ToSnapshot()).ToList());
+
+    /// <summary>Writes the catalogue row unless it already holds this ledger version or a later one.</summary>
+    private async Task PublishAsync(ForumEvent forumEvent, SeatLedgerRow ledger, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await Catalog.GetEntityIfExistsAsync<CatalogRow>(CatalogRow.Events, forumEvent.EventId, cancellationToken: cancellationToken);
+            if (current.HasValue && current.Value!.LedgerVersion >= ledger.Version) break;
+            var row = CatalogRow.Of(forumEvent, ledger);
+            try
+            {
+                if (current.HasValue) await Catalog.UpdateEntityAsync(row, current.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await Catalog.AddEntityAsync(row, cancellationToken);
+                break;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 20)
+            {
+                // Another writer came first: look again (it may have written a later version).
+            }
+        }
+
+        Forget(forumEvent.EventId);
+        if (cache is not null) await cache.RemoveAsync(ListKey, cancellationToken);
+    }
+
+    private async ValueTask<T> CachedAsync<T>(string key, TimeSpan duration, Func<CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
+    {
+        if (cache is null || duration <= TimeSpan.Zero) return await read(cancellationToken);
+        var options = new HybridCacheEntryOptions { Expiration = duration, LocalCacheExpiration = duration };
+        return await cache.GetOrCreateAsync(key, read, options, cancellationToken: cancellationToken);
+    }
+
+    private static string EventKey(string eventId) => "events:event:" + eventId;
 }
 
 /// <summary>Whether an event takes registrations now; the problem a client gets when it does not.</summary>

@@ -98,6 +98,14 @@ public sealed class SeatLedgerRow : ITableEntity
     /// <summary>Monotonic: orders the waitlist (first come, first promoted).</summary>
     public long NextWaitlistNumber { get; set; } = 1;
 
+    /// <summary>Raised by every write of the ledger: the catalogue keeps the counts of the highest version it saw.</summary>
+    public long Version { get; set; }
+
+    /// <summary>The <see cref="WaitlistMap"/>: its first number and its bits (null when nobody waits).</summary>
+    public long WaitingFrom { get; set; }
+
+    public byte[]? Waiting { get; set; }
+
     [IgnoreDataMember]
     public SeatCounts Counts => new(Capacity, Confirmed, Waitlisted);
 }

@@ -45,6 +45,10 @@ public sealed class EventSeedLoader(EventCatalog catalog, ILogger<EventSeedLoade
                     var moved = DemoWindow.OpenToday(existing.ToEvent(), now);
                     await catalog.UpdateAsync(moved.EventId, moved, "seed", cancellationToken);
                 }
+                else
+                {
+                    await catalog.RefreshAsync(forumEvent.EventId, cancellationToken); // its catalogue row, if an earlier start could not write it
+                }
 
                 continue;
             }

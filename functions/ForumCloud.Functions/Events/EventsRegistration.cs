@@ -9,6 +9,8 @@ public static class EventsRegistration
     /// <summary>Forum events and registrations. The seat allocator is a singleton: its per-event lanes batch within the process.</summary>
     public static IServiceCollection AddEvents(this IServiceCollection services)
     {
+        services.AddHybridCache();
+        services.TryAddSingleton(new EventCacheOptions());
         services.AddSingleton<RegistrationChanges>();
         services.AddSingleton<EventCatalog>();
         services.AddSingleton<SeatAllocator>();

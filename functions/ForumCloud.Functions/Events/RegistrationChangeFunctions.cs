@@ -5,9 +5,9 @@ namespace ForumCloud.Functions.Events;
 
 /// <summary>
 /// The registration-changes queue: expired holds released, notices to the outbox and the sender; promotion from the
-/// waitlist. The release comes first, so the promotion that follows sees the seat it freed.
+/// waitlist; the catalogue's seat counts. The release comes first, so the promotion that follows sees the seat it freed.
 /// </summary>
-public sealed class RegistrationChangeFunctions(RegistrationNotices notices, RegistrationHolds holds)
+public sealed class RegistrationChangeFunctions(RegistrationNotices notices, RegistrationHolds holds, EventCatalog catalog)
 {
     [Function("RegistrationChanges")]
     public async Task Handle([QueueTrigger(QueueNames.RegistrationChanges)] string message, CancellationToken cancellationToken)
@@ -20,5 +20,9 @@ public sealed class RegistrationChangeFunctions(RegistrationNotices notices, Reg
         }
 
         await notices.HandleAsync(change, cancellationToken);
+
+        // After the notices (a promotion there moves the ledger too): every committed seat change comes through
+        // this queue, so this is what keeps the public lists' counts within seconds of the ledger.
+        await catalog.RefreshAsync(change.EventId, cancellationToken);
     }
 }

@@ -85,8 +85,8 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     public async Task<RegistrationView> GetAsync(string code, string? manageToken, CancellationToken cancellationToken)
     {
         var row = await FindWithTokenAsync(code, manageToken, cancellationToken);
-        var eventRow = await catalog.ReadEventAsync(row.PartitionKey, cancellationToken);
-        var position = row.StatusValue == RegistrationStatus.Waitlisted ? await WaitlistPositionAsync(row, cancellationToken) : (int?)null;
+        var (eventRow, ledger) = await catalog.ReadAsync(row.PartitionKey, cancellationToken);
+        var position = row.StatusValue == RegistrationStatus.Waitlisted && ledger is not null ? WaitlistMap.Of(ledger).PositionOf(row.WaitlistNumber) : (int?)null;
         return new RegistrationView(row.Code, row.PartitionKey, eventRow?.Title ?? "", row.Name, row.Email, row.Organization, row.Country, row.Role, row.PartnerId,
             row.StatusValue, position, row.RegisteredAt, row.ConfirmedAt, row.CancelledAt, row.CheckedInAt);
     }
@@ -105,8 +105,19 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
 
             var ledger = (await Table.GetEntityAsync<SeatLedgerRow>(eventId, EventKeys.Ledger, cancellationToken: cancellationToken)).Value;
             var wasConfirmed = row.StatusValue == RegistrationStatus.Confirmed;
-            if (wasConfirmed) ledger.Confirmed--;
-            else ledger.Waitlisted--;
+            if (wasConfirmed)
+            {
+                ledger.Confirmed--;
+            }
+            else
+            {
+                ledger.Waitlisted--;
+                var waitlist = WaitlistMap.Of(ledger);
+                waitlist.Remove(row.WaitlistNumber);
+                waitlist.WriteTo(ledger);
+            }
+
+            ledger.Version++;
             row.Status = nameof(RegistrationStatus.Cancelled);
             row.CancelledAt = time.GetUtcNow();
             row.MarkPending(RegistrationChangeKind.Cancelled, row.CancelledAt.Value);
@@ -126,6 +137,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
                 continue;
             }
 
+            catalog.Forget(eventId);
             await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.Cancelled, code));
             return;
         }
@@ -146,17 +158,6 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
         if (eventId is null) return null;
         var row = await storage.Table(TableNames.ForumEvents).GetEntityIfExistsAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
-    }
-
-    /// <summary>1 + the waitlisted registrations that came earlier.</summary>
-    private Task<int> WaitlistPositionAsync(RegistrationRow row, CancellationToken cancellationToken) => WaitlistPositionAsync(Table, row, cancellationToken);
-
-    public static async Task<int> WaitlistPositionAsync(TableClient table, RegistrationRow row, CancellationToken cancellationToken)
-    {
-        var ahead = 0;
-        var filter = WaitlistFilter(row.PartitionKey) + " and " + TableClient.CreateQueryFilter($"WaitlistNumber lt {row.WaitlistNumber}");
-        await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)) ahead++;
-        return ahead + 1;
     }
 
     public static string WaitlistFilter(string eventId) =>

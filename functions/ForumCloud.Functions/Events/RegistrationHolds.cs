@@ -213,12 +213,15 @@ public sealed class RegistrationHolds(
     public async Task<IReadOnlySet<string>> SweepExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - TimeSpan.FromMinutes(1);
-        var filter = TableClient.CreateQueryFilter(
-            $"RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.PendingConfirmation)} and HoldExpiresAt le {cutoff}");
         var released = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Code"], cancellationToken: cancellationToken))
+        await foreach (var eventId in CatalogRow.EventIdsAsync(storage, cancellationToken))
         {
-            if (row.GetString("Code") is { Length: > 0 } code && await ReleaseAsync(row.PartitionKey, code, cancellationToken)) released.Add(row.PartitionKey);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.PendingConfirmation)} and HoldExpiresAt le {cutoff}");
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["Code"], cancellationToken: cancellationToken))
+            {
+                if (row.GetString("Code") is { Length: > 0 } code && await ReleaseAsync(eventId, code, cancellationToken)) released.Add(eventId);
+            }
         }
 
         return released;

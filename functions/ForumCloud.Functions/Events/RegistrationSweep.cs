@@ -46,35 +46,49 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
     {
         var cutoff = time.GetUtcNow() - options.MinimumAge;
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var (pending, givenUp) = await PendingChangesAsync(cutoff, cancellationToken);
-        var messages = 0;
-        foreach (var perEvent in pending.GroupBy(p => p.EventId, StringComparer.Ordinal))
+        var (pendingCount, ledgers, messages, givenUp) = (0, 0, 0, 0);
+
+        // Event by event, from the catalogue's one partition: every query below names its partition (on Azure a
+        // query across forumevents' partitions would scan every registration).
+        await foreach (var eventId in CatalogRow.EventIdsAsync(storage, cancellationToken))
         {
-            foreach (var chunk in perEvent.Select(p => p.Change).Chunk(ChangesPerMessage))
+            var (pending, pendingGivenUp) = await PendingChangesAsync(eventId, cutoff, cancellationToken);
+            givenUp += pendingGivenUp;
+            pendingCount += pending.Count;
+            foreach (var chunk in pending.Chunk(ChangesPerMessage))
             {
-                await changes.PublishAsync(new RegistrationChange(perEvent.Key, chunk), cancellationToken);
+                await changes.PublishAsync(new RegistrationChange(eventId, chunk), cancellationToken);
                 messages++;
             }
 
-            touched.Add(perEvent.Key);
+            if (pending.Count > 0) touched.Add(eventId);
+
+            switch (await StalledPromotionAsync(eventId, cutoff, cancellationToken))
+            {
+                case PromotionSweep.Published:
+                    ledgers++;
+                    messages++;
+                    touched.Add(eventId);
+                    break;
+                case PromotionSweep.GivenUp:
+                    givenUp++;
+                    break;
+            }
         }
 
-        var (ledgers, ledgersGivenUp) = await StalledPromotionsAsync(cutoff, touched, cancellationToken);
-        messages += ledgers;
-        givenUp += ledgersGivenUp;
         logger.LogInformation("Registration sweep: {Pending} unannounced change(s), {Ledgers} event(s) with free seats and a waitlist, {Messages} message(s) published, {GivenUp} given up",
-            pending.Count, ledgers, messages, givenUp);
-        return new SweepResult(pending.Count, ledgers, messages, givenUp, touched);
+            pendingCount, ledgers, messages, givenUp);
+        return new SweepResult(pendingCount, ledgers, messages, givenUp, touched);
     }
 
-    /// <summary>(a) Unannounced changes, across every event's partition (a scan, acceptable every few minutes).</summary>
-    private async Task<(List<(string EventId, ChangedRegistration Change)> Pending, int GivenUp)> PendingChangesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    /// <summary>(a) Unannounced changes of one event (a query of its partition).</summary>
+    private async Task<(List<ChangedRegistration> Pending, int GivenUp)> PendingChangesAsync(string eventId, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
+            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
         string[] columns = ["PartitionKey", "RowKey", nameof(RegistrationRow.Code), nameof(RegistrationRow.PendingNotice), nameof(RegistrationRow.PendingSince),
             nameof(RegistrationRow.NoticeSweeps), nameof(RegistrationRow.NoticeSweptFor)];
-        var pending = new List<(string EventId, ChangedRegistration Change)>();
+        var pending = new List<ChangedRegistration>();
         var givenUp = 0;
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
@@ -91,39 +105,40 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
             }
 
             var counted = new TableEntity(row.PartitionKey, row.RowKey) { [nameof(RegistrationRow.NoticeSweeps)] = sweeps + 1, [nameof(RegistrationRow.NoticeSweptFor)] = since };
-            if (await TryMergeAsync(counted, row.ETag, cancellationToken)) pending.Add((row.PartitionKey, new ChangedRegistration(kind, code)));
+            if (await TryMergeAsync(counted, row.ETag, cancellationToken)) pending.Add(new ChangedRegistration(kind, code));
         }
 
         return (pending, givenUp);
     }
 
+    private enum PromotionSweep
+    {
+        Nothing,
+        Published,
+        GivenUp,
+    }
+
     /// <summary>
     /// (b) Free seats next to a waitlist in a ledger untouched for the minimum age: a promotion that never ran (a
-    /// fresh one may still be on its way). Table filters cannot compare two properties: Confirmed &lt; Capacity is checked here.
+    /// fresh one may still be on its way). One point read of the event's ledger.
     /// </summary>
-    private async Task<(int Published, int GivenUp)> StalledPromotionsAsync(DateTimeOffset cutoff, HashSet<string> touched, CancellationToken cancellationToken)
+    private async Task<PromotionSweep> StalledPromotionAsync(string eventId, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {EventKeys.Ledger} and Waitlisted gt {0} and Timestamp le {cutoff}");
-        var (published, givenUp) = (0, 0);
-        await foreach (var ledger in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(eventId, EventKeys.Ledger, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value is not { } ledger) return PromotionSweep.Nothing;
+        if ((ledger.GetInt32(nameof(SeatLedgerRow.Waitlisted)) ?? 0) <= 0 || ledger.Timestamp > cutoff) return PromotionSweep.Nothing;
+        if (ledger.GetInt32(nameof(SeatLedgerRow.Confirmed)) >= ledger.GetInt32(nameof(SeatLedgerRow.Capacity))) return PromotionSweep.Nothing;
+        if (ledger.ContainsKey(NoticeFailures.PromotionFailedAt)) return PromotionSweep.Nothing; // given up on until the ledger next changes
+
+        var sweeps = ledger.GetInt32(PromotionSweeps) ?? 0;
+        if (sweeps >= options.MaxAttempts)
         {
-            if (ledger.GetInt32(nameof(SeatLedgerRow.Confirmed)) >= ledger.GetInt32(nameof(SeatLedgerRow.Capacity))) continue;
-            if (ledger.ContainsKey(NoticeFailures.PromotionFailedAt)) continue; // given up on until the ledger next changes
-
-            var sweeps = ledger.GetInt32(PromotionSweeps) ?? 0;
-            if (sweeps >= options.MaxAttempts)
-            {
-                if (await failures.MarkPromotionFailedAsync(ledger.PartitionKey, ledger.ETag, cancellationToken)) givenUp++;
-                continue;
-            }
-
-            if (!await TryMergeAsync(new TableEntity(ledger.PartitionKey, ledger.RowKey) { [PromotionSweeps] = sweeps + 1 }, ledger.ETag, cancellationToken)) continue;
-            await changes.PublishAsync(RegistrationChange.Of(ledger.PartitionKey, RegistrationChangeKind.SeatsAdded), cancellationToken);
-            published++;
-            touched.Add(ledger.PartitionKey);
+            return await failures.MarkPromotionFailedAsync(ledger.PartitionKey, ledger.ETag, cancellationToken) ? PromotionSweep.GivenUp : PromotionSweep.Nothing;
         }
 
-        return (published, givenUp);
+        if (!await TryMergeAsync(new TableEntity(ledger.PartitionKey, ledger.RowKey) { [PromotionSweeps] = sweeps + 1 }, ledger.ETag, cancellationToken)) return PromotionSweep.Nothing;
+        await changes.PublishAsync(RegistrationChange.Of(ledger.PartitionKey, RegistrationChangeKind.SeatsAdded), cancellationToken);
+        return PromotionSweep.Published;
     }
 
     /// <summary>A merge under the ETag read; false when the row changed meanwhile (the next sweep decides again).</summary>

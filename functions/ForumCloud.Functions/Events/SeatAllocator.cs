@@ -37,10 +37,32 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
 
     public const int MaxOperations = 100;
 
+    /// <summary>A lane with nothing to do for this long ends and is removed, so lanes exist only for events in demand.</summary>
+    public static readonly TimeSpan IdleLane = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    public Task<Allocation> AllocateAsync(SeatRequest request) =>
-        _lanes.GetOrAdd(request.EventId, id => new Lane(id, this)).Enqueue(request);
+    /// <summary>Lanes alive now (one per event with recent registrations).</summary>
+    public int LaneCount => _lanes.Count;
+
+    /// <summary>
+    /// A lane is created only for an event that exists (a cached point read; 404 otherwise), so requests for
+    /// random ids cost a read each and leave nothing behind.
+    /// </summary>
+    public async Task<Allocation> AllocateAsync(SeatRequest request)
+    {
+        while (true)
+        {
+            if (!_lanes.TryGetValue(request.EventId, out var lane))
+            {
+                await catalog.GetSnapshotAsync(request.EventId, CancellationToken.None);
+                lane = _lanes.GetOrAdd(request.EventId, id => new Lane(id, this));
+            }
+
+            if (lane.TryEnqueue(request, out var allocation)) return await allocation;
+            _lanes.TryRemove(KeyValuePair.Create(request.EventId, lane)); // it retired meanwhile: take a fresh one
+        }
+    }
 
     private sealed class Pending(SeatRequest request)
     {
@@ -71,17 +93,66 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
             _ = Task.Run(RunAsync);
         }
 
-        public Task<Allocation> Enqueue(SeatRequest request)
+        /// <summary>
+        /// The event row and the ledger as this lane last committed them (the ledger with the ETag the commit
+        /// returned), so the next batch needs no read. Safe: any other change of the event moves the ledger's
+        /// ETag (staff updates write it too), and the batch's transaction then fails with 412 and reads again.
+        /// </summary>
+        public (EventRow Event, SeatLedgerRow Ledger)? Known { get; set; }
+
+        /// <summary>Codes reserved ahead, while the previous batch committed; the ones left when the lane retires are released.</summary>
+        private readonly List<string> _spareCodes = [];
+        private Task<IReadOnlyList<string>>? _codesAhead;
+
+        /// <summary>Codes for a batch: those reserved ahead when there are enough, else reserved now.</summary>
+        public async Task<IReadOnlyList<string>> TakeCodesAsync(int count)
+        {
+            if (_codesAhead is { } ahead)
+            {
+                _codesAhead = null;
+                try
+                {
+                    _spareCodes.AddRange(await ahead);
+                }
+                catch (Exception)
+                {
+                    // Reserved nothing (or nothing known): this batch reserves its own.
+                }
+            }
+
+            if (_spareCodes.Count < count) return await _allocator.ReserveCodesAsync(_eventId, count);
+            var taken = _spareCodes.GetRange(0, count);
+            _spareCodes.RemoveRange(0, count);
+            return taken;
+        }
+
+        private async Task ReleaseSpareCodesAsync()
+        {
+            if (_codesAhead is not null) await TakeCodesAsync(0);
+            foreach (var code in _spareCodes) await _allocator.ReleaseCodeAsync(code);
+            _spareCodes.Clear();
+        }
+
+        /// <summary>
+        /// While a batch's seat transaction is in flight, reserve the next batch's codes if requests are waiting:
+        /// a burst then costs one round trip per batch on the lane's path (the seat transaction), not two.
+        /// </summary>
+        public void ReserveAhead()
+        {
+            if (_codesAhead is null && _waiting.Reader.TryPeek(out _) && _spareCodes.Count < MaxBatch) _codesAhead = _allocator.ReserveCodesAsync(_eventId, MaxBatch);
+        }
+
+        public bool TryEnqueue(SeatRequest request, out Task<Allocation> allocation)
         {
             var pending = new Pending(request);
-            if (!_waiting.Writer.TryWrite(pending)) throw new InvalidOperationException("The seat lane is closed.");
-            return pending.Result.Task;
+            allocation = pending.Result.Task;
+            return _waiting.Writer.TryWrite(pending);
         }
 
         private async Task RunAsync()
         {
             var carried = new List<Pending>();
-            while (carried.Count > 0 || await _waiting.Reader.WaitToReadAsync())
+            while (carried.Count > 0 || await WaitOrRetireAsync())
             {
                 // Two requests for the same email or Idempotency-Key may not share a transaction (it would
                 // fail as a whole); the later one waits for the next batch, where it meets the first's rows.
@@ -104,23 +175,59 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 carried.ForEach(Consider);
                 while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var waiting)) Consider(waiting);
                 carried = next;
-                await _allocator.CommitAsync(_eventId, batch);
+                await _allocator.CommitAsync(this, _eventId, batch);
+            }
+        }
+
+        /// <summary>
+        /// Waits for work; after <see cref="IdleLane"/> without any, leaves the allocator's map and closes, then
+        /// serves whatever was written before it closed (a request that finds it closed takes a new lane).
+        /// </summary>
+        private async Task<bool> WaitOrRetireAsync()
+        {
+            using var idle = new CancellationTokenSource(IdleLane);
+            try
+            {
+                return await _waiting.Reader.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _allocator._lanes.TryRemove(KeyValuePair.Create(_eventId, this));
+                _waiting.Writer.TryComplete();
+                if (await _waiting.Reader.WaitToReadAsync()) return true;
+                await ReleaseSpareCodesAsync();
+                return false;
             }
         }
     }
 
+    private Task<IReadOnlyList<string>> ReserveCodesAsync(string eventId, int count) =>
+        RegistrationCodes.ReserveAsync(storage, eventId, count, time.GetUtcNow(), CancellationToken.None);
+
+    private Task ReleaseCodeAsync(string code) => RegistrationCodes.ReleaseAsync(storage, code);
+
     /// <summary>Commits a batch; completes every pending request with its allocation or its problem. Never throws.</summary>
-    private async Task CommitAsync(string eventId, List<Pending> batch)
+    private async Task CommitAsync(Lane lane, string eventId, List<Pending> batch)
     {
         var table = storage.Table(TableNames.ForumEvents);
         var items = batch.ToList();
         try
         {
-            // The event is checked before anything is written: a refused batch stores nothing.
-            var (eventRow, ledger) = await catalog.ReadAsync(eventId, CancellationToken.None);
-            RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
-            var codes = await RegistrationCodes.ReserveAsync(storage, eventId, items.Count, time.GetUtcNow(), CancellationToken.None);
-            for (var i = 0; i < items.Count; i++) items[i].Code = codes[i];
+            // The event is checked before anything is written: a refused batch stores nothing. The codes are
+            // reserved meanwhile (released below if the event refuses).
+            var reserving = lane.TakeCodesAsync(items.Count);
+            var (eventRow, ledger) = lane.Known is { } known ? (known.Event, known.Ledger) : await catalog.ReadAsync(eventId, CancellationToken.None);
+            lane.Known = null;
+            IReadOnlyList<string> codes;
+            try
+            {
+                RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
+            }
+            finally
+            {
+                codes = await reserving;
+                for (var i = 0; i < items.Count; i++) items[i].Code = codes[i];
+            }
 
             for (var attempt = 0; items.Count > 0; attempt++)
             {
@@ -139,10 +246,16 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                     if (items.Count == 0) return;
                     (actions, allocations) = Plan(eventId, ledger!, items, limit, time.GetUtcNow());
                 }
+                lane.ReserveAhead();
 
                 try
                 {
-                    await table.SubmitTransactionAsync(actions, CancellationToken.None);
+                    var response = await table.SubmitTransactionAsync(actions, CancellationToken.None);
+                    if (response.Value[0].Headers.ETag is { } written)
+                    {
+                        ledger!.ETag = written;
+                        lane.Known = (eventRow!, ledger);
+                    }
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == 412)
                 {
@@ -166,11 +279,15 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 }
 
                 for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]!);
+                catalog.Forget(eventId);
+
                 // Holds are announced by their confirmation link (RegistrationHolds), not by a confirmed/waitlisted notice.
+                // Not awaited: the lane goes on with the next batch while the message is sent. A send that fails is
+                // logged, and the PendingNotice marks this transaction wrote make the sweeper send it again.
                 var announced = items.Select((p, i) => (p, i)).Where(x => x.p.Request.Hold is null).Select(x => new ChangedRegistration(
                     allocations[x.i]!.Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
                     x.p.Code, allocations[x.i]!.WaitlistPosition)).ToList();
-                if (announced.Count > 0) await changes.PublishAfterCommitAsync(new RegistrationChange(eventId, announced));
+                if (announced.Count > 0) _ = changes.PublishAfterCommitAsync(new RegistrationChange(eventId, announced));
                 return;
             }
         }
@@ -196,7 +313,9 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
     {
         var actions = new List<TableTransactionAction>();
         var allocations = new List<Allocation?>();
-        var (confirmedBefore, waitlistedBefore, nextBefore) = (ledger.Confirmed, ledger.Waitlisted, ledger.NextWaitlistNumber);
+        var (confirmedBefore, waitlistedBefore, nextBefore, versionBefore) = (ledger.Confirmed, ledger.Waitlisted, ledger.NextWaitlistNumber, ledger.Version);
+        var waitlist = WaitlistMap.Of(ledger);
+        ledger.Version++;
         foreach (var pending in items)
         {
             var request = pending.Request;
@@ -216,8 +335,10 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
             }
             else
             {
+                if (!waitlist.CanAdd(ledger.NextWaitlistNumber)) throw ProblemException.Conflict("The waitlist is full.", "This event's waitlist takes no more registrations.");
                 ledger.Waitlisted++;
                 waitlistNumber = ledger.NextWaitlistNumber++;
+                waitlist.Add(waitlistNumber);
                 allocation = new Allocation(pending.Code, RegistrationStatus.Waitlisted, ledger.Waitlisted);
             }
 
@@ -260,11 +381,13 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
 
         if (allocations.Contains(null))
         {
-            // The caller drops the refused and plans again; leave the ledger as it was read.
-            (ledger.Confirmed, ledger.Waitlisted, ledger.NextWaitlistNumber) = (confirmedBefore, waitlistedBefore, nextBefore);
+            // The caller drops the refused and plans again; leave the ledger as it was read (the waitlist map is
+            // written back only below, so it is untouched too).
+            (ledger.Confirmed, ledger.Waitlisted, ledger.NextWaitlistNumber, ledger.Version) = (confirmedBefore, waitlistedBefore, nextBefore, versionBefore);
             return (actions, allocations);
         }
 
+        waitlist.WriteTo(ledger);
         actions.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag));
         if (actions.Count > MaxOperations) throw new InvalidOperationException($"A seat transaction of {actions.Count} operations exceeds {MaxOperations}.");
         return (actions, allocations);

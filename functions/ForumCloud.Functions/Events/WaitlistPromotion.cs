@@ -31,6 +31,10 @@ public sealed class WaitlistPromotion(StorageAccount storage, RegistrationChange
             var now = time.GetUtcNow();
             ledger.Confirmed += next.Count;
             ledger.Waitlisted -= next.Count;
+            ledger.Version++;
+            var waitlist = WaitlistMap.Of(ledger);
+            next.ForEach(r => waitlist.Remove(r.WaitlistNumber));
+            waitlist.WriteTo(ledger);
             var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag) };
             foreach (var row in next)
             {

@@ -135,5 +135,23 @@ public sealed record FilingListItem(
     string? CertificateNumber,
     int? WorkingDaysLeft = null);
 
-/// <summary>The queue message: only the id; the record is the source of truth.</summary>
-public sealed record FilingWork(string FilingId);
+/// <summary>
+/// The filings queue's message: one filing id (from the sweeper, or an older sender), or the filings one instance
+/// stored together (<see cref="Submitted"/>), each with what processing needs and the ETag it was stored with. The
+/// record stays the source of truth: processing uses the copy only while the record's ETag is still that one.
+/// </summary>
+public sealed record FilingWork(string? FilingId = null, IReadOnlyList<SubmittedFiling>? Submitted = null)
+{
+    /// <summary>Each filing of the message, with its stored copy when the message has one.</summary>
+    public IReadOnlyList<(string FilingId, SubmittedFiling? Copy)> Items() =>
+        Submitted is { Count: > 0 } submitted ? submitted.Select(s => (s.FilingId, (SubmittedFiling?)s)).ToList()
+        : FilingId is { } id ? [(id, null)]
+        : [];
+}
+
+/// <summary>A filing as its submission stored it (no personal data, no token hash): enough to screen it and write the outcome.</summary>
+public sealed record SubmittedFiling(string FilingId, string ETag, FilingDirection Direction, TechnologyDetails Technology, DateTimeOffset SubmittedAt, IReadOnlyList<FilingHistoryEntry> History)
+{
+    public static SubmittedFiling Of(FilingRecord record) =>
+        new(record.FilingId, record.ETag.ToString(), record.Details.Direction, record.Details.Technology, record.SubmittedAt, record.History.ToList());
+}

@@ -20,6 +20,17 @@ public sealed class FilingProcessor(
     public const string Actor = "filing-processor";
     private const int MaxErrorLength = 500;
 
+    /// <summary>
+    /// Processes a filing from a queue message. With the copy its submission stored, no read is needed: the outcome
+    /// is written under the ETag of that copy, so it lands only if the record is still exactly as submitted.
+    /// Otherwise (or when the ETag has moved on: a failed try, a redelivery) the record is read and decided again.
+    /// </summary>
+    public async Task ProcessAsync(string filingId, SubmittedFiling? copy, CancellationToken cancellationToken)
+    {
+        if (copy is not null && copy.FilingId == filingId && await TryProcessCopyAsync(copy, cancellationToken)) return;
+        await ProcessAsync(filingId, cancellationToken);
+    }
+
     public async Task ProcessAsync(string filingId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 20; attempt++)
@@ -42,31 +53,10 @@ public sealed class FilingProcessor(
             // The stored record passed validation at submission; one that no longer does is corrupt.
             FilingValidation.Validate(FilingValidation.RequestOf(record.Details), ShanghaiClock.DateOf(record.SubmittedAt));
 
-            var result = screening.Screen(record.Details.Direction, record.Details.Technology);
-            record.Screening = result;
+            var outcome = await DecideAsync(filingId, record.Details.Direction, record.Details.Technology, record.SubmittedAt, cancellationToken);
+            outcome.ApplyTo(record);
             record.LastError = null;
-            string note;
-            switch (result.Control)
-            {
-                case TechnologyControl.Free:
-                    record.CertificateNumber = await counter.AssignAsync(filingId, record.Details.Direction, cancellationToken);
-                    record.Status = FilingStatus.Registered;
-                    (record.DecisionDueBy, record.DecisionDueNote) = deadlines.ForRegistration(record.SubmittedAt);
-                    note = $"No catalogue item matched: contract registered, certificate {record.CertificateNumber}.";
-                    break;
-                case TechnologyControl.Restricted:
-                    record.Status = FilingStatus.ReviewRequired;
-                    (record.DecisionDueBy, record.DecisionDueNote) = deadlines.ForReview(record.SubmittedAt, record.Details.Direction);
-                    note = "Matches restricted catalogue item(s) " + Describe(result, TechnologyControl.Restricted) + ": staff review required.";
-                    break;
-                default:
-                    record.Status = FilingStatus.Rejected;
-                    (record.DecisionDueBy, record.DecisionDueNote) = deadlines.ForRegistration(record.SubmittedAt);
-                    note = "Matches prohibited catalogue item(s) " + Describe(result, TechnologyControl.Prohibited) + ": filing rejected.";
-                    break;
-            }
-
-            history.Add(new FilingHistoryEntry(clock.GetUtcNow(), record.Status, Actor, note));
+            history.Add(new FilingHistoryEntry(clock.GetUtcNow(), record.Status, Actor, outcome.Note));
             if (await store.TrySaveAsync(record, history, cancellationToken))
             {
                 logger.LogInformation("Filing {FilingId} processed: {Status}", filingId, record.Status);
@@ -75,6 +65,39 @@ public sealed class FilingProcessor(
         }
 
         throw new InvalidOperationException($"Filing {filingId} kept changing while it was processed.");
+    }
+
+    /// <summary>Screening, and for a free technology the certificate number (the same one if asked again).</summary>
+    private async Task<FilingOutcome> DecideAsync(string filingId, FilingDirection direction, TechnologyDetails technology, DateTimeOffset submittedAt, CancellationToken cancellationToken)
+    {
+        var result = screening.Screen(direction, technology);
+        switch (result.Control)
+        {
+            case TechnologyControl.Free:
+                var number = await counter.AssignAsync(filingId, direction, cancellationToken);
+                var (dueBy, dueNote) = deadlines.ForRegistration(submittedAt);
+                return new FilingOutcome(FilingStatus.Registered, result, number, dueBy, dueNote, $"No catalogue item matched: contract registered, certificate {number}.");
+            case TechnologyControl.Restricted:
+                var (reviewBy, reviewNote) = deadlines.ForReview(submittedAt, direction);
+                return new FilingOutcome(FilingStatus.ReviewRequired, result, null, reviewBy, reviewNote,
+                    "Matches restricted catalogue item(s) " + Describe(result, TechnologyControl.Restricted) + ": staff review required.");
+            default:
+                var (rejectBy, rejectNote) = deadlines.ForRegistration(submittedAt);
+                return new FilingOutcome(FilingStatus.Rejected, result, null, rejectBy, rejectNote,
+                    "Matches prohibited catalogue item(s) " + Describe(result, TechnologyControl.Prohibited) + ": filing rejected.");
+        }
+    }
+
+    private async Task<bool> TryProcessCopyAsync(SubmittedFiling copy, CancellationToken cancellationToken)
+    {
+        var outcome = await DecideAsync(copy.FilingId, copy.Direction, copy.Technology, copy.SubmittedAt, cancellationToken);
+        var history = copy.History
+            .Append(ScreeningEntry(clock.GetUtcNow(), null))
+            .Append(new FilingHistoryEntry(clock.GetUtcNow(), outcome.Status, Actor, outcome.Note))
+            .ToList();
+        if (!await store.TryAdvanceAsync(copy.FilingId, new Azure.ETag(copy.ETag), outcome, history, cancellationToken)) return false;
+        logger.LogInformation("Filing {FilingId} processed: {Status}", copy.FilingId, outcome.Status);
+        return true;
     }
 
     /// <summary>

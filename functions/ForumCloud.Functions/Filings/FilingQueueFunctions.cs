@@ -12,22 +12,32 @@ public sealed class FilingQueueFunctions(FilingProcessor processor)
     public async Task Process([QueueTrigger(QueueNames.Filings)] string message, CancellationToken cancellationToken)
     {
         var work = QueueMessages.Parse<FilingWork>(message);
-        try
+
+        // The filings of one message together, so their certificate numbers are committed together. A failure is
+        // kept on its record (the poison handler says why) and fails the message: the host retries it, and the
+        // filings already decided are left alone then.
+        var failures = await Task.WhenAll(work.Items().Select(async item =>
         {
-            await processor.ProcessAsync(work.FilingId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Kept on the record so the poison handler can say why; the host retries, then poisons.
-            await processor.RecordErrorAsync(work.FilingId, ex, cancellationToken);
-            throw;
-        }
+            try
+            {
+                await processor.ProcessAsync(item.FilingId, item.Copy, cancellationToken);
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await processor.RecordErrorAsync(item.FilingId, ex, cancellationToken);
+                return ex;
+            }
+        }));
+        var failed = failures.OfType<Exception>().ToList();
+        if (failed.Count == 1) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0]);
+        if (failed.Count > 1) throw new AggregateException($"{failed.Count} filings of the message failed.", failed);
     }
 
     [Function("ProcessFilingPoison")]
     public async Task Poison([QueueTrigger(PoisonQueue)] string message, CancellationToken cancellationToken)
     {
         var work = QueueMessages.Parse<FilingWork>(message);
-        await processor.MarkFailedAsync(work.FilingId, cancellationToken);
+        foreach (var (filingId, _) in work.Items()) await processor.MarkFailedAsync(filingId, cancellationToken);
     }
 }

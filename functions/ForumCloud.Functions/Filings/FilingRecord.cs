@@ -110,3 +110,15 @@ public sealed class FilingRecord
         return json.Length <= MaxHistoryChars ? json : throw new InvalidOperationException("The filing's history is full.");
     }
 }
+
+/// <summary>What processing decided for a filing: its status, screening, certificate number and deadline.</summary>
+public sealed record FilingOutcome(FilingStatus Status, ScreeningResult Screening, string? CertificateNumber, DateOnly DueBy, string DueNote, string Note)
+{
+    public void ApplyTo(FilingRecord record)
+    {
+        record.Status = Status;
+        record.Screening = Screening;
+        if (CertificateNumber is not null) record.CertificateNumber = CertificateNumber;
+        (record.DecisionDueBy, record.DecisionDueNote) = (DueBy, DueNote);
+    }
+}

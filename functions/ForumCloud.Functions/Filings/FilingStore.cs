@@ -53,6 +53,33 @@ public sealed class FilingStore(StorageAccount storage)
         }
     }
 
+    /// <summary>
+    /// Writes processing's outcome into a filing still stored as <paramref name="etag"/> (a merge of the changed
+    /// properties: the details and the token hash stay as stored). False when the filing changed meanwhile.
+    /// </summary>
+    public async Task<bool> TryAdvanceAsync(string filingId, ETag etag, FilingOutcome outcome, IReadOnlyList<FilingHistoryEntry> history, CancellationToken cancellationToken)
+    {
+        var patch = new TableEntity(filingId, FilingRecord.RowKey)
+        {
+            ["Status"] = ApiEnum.Name(outcome.Status),
+            ["Screening"] = System.Text.Json.JsonSerializer.Serialize(outcome.Screening, ApiJson.Options),
+            ["ScreeningControl"] = ApiEnum.Name(outcome.Screening.Control),
+            ["DecisionDueBy"] = outcome.DueBy.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["DecisionDueNote"] = outcome.DueNote,
+            ["History"] = FilingRecord.HistoryJson(history),
+        };
+        if (outcome.CertificateNumber is { } number) patch["CertificateNumber"] = number;
+        try
+        {
+            await Table.UpdateEntityAsync(patch, etag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Merges a few properties into the stored entity and appends a history entry, under the entity's ETag.</summary>
     public async Task<bool> TryPatchAsync(TableEntity current, IReadOnlyDictionary<string, object?> changes, FilingHistoryEntry entry, CancellationToken cancellationToken)
     {

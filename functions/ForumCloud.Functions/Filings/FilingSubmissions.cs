@@ -5,14 +5,14 @@ namespace ForumCloud.Functions.Filings;
 
 /// <summary>
 /// Accepts a filing: validate (400, nothing stored), claim the duplicate guard (409), store the filing
-/// with its first history entry, enqueue its id. A failure to store rolls the claim back (filing
+/// with its first history entry, enqueue it (with the copy processing needs, see <see cref="FilingQueue"/>). A failure to store rolls the claim back (filing
 /// deleted, guard released), so the applicant can simply retry. Once the filing is stored it is
 /// accepted (202) even if the enqueue fails: the filing sweeper (<see cref="FilingSweep"/>) enqueues it.
 /// </summary>
 public sealed class FilingSubmissions(
     FilingStore store,
     FilingKeys keys,
-    StorageAccount storage,
+    FilingQueue queue,
     FilingDeadlines deadlines,
     TimeProvider clock,
     ILogger<FilingSubmissions> logger)
@@ -31,11 +31,12 @@ public sealed class FilingSubmissions(
                 "A filing with this unified social credit code, contract number and direction already exists.");
         }
 
+        FilingRecord record;
         try
         {
             var now = clock.GetUtcNow();
             var (dueBy, note) = deadlines.ForRegistration(now);
-            var record = new FilingRecord
+            record = new FilingRecord
             {
                 FilingId = filingId,
                 Details = details,
@@ -56,7 +57,7 @@ public sealed class FilingSubmissions(
 
         try
         {
-            await QueueMessages.SendAsync(storage.Queue(QueueNames.Filings), new FilingWork(filingId), cancellationToken);
+            await queue.EnqueueAsync(SubmittedFiling.Of(record), cancellationToken);
         }
         catch (Exception ex) when (StorageFaults.IsOutage(ex) || ex is Azure.RequestFailedException)
         {

@@ -18,6 +18,8 @@ public static class FilingsRegistration
         // One per process: it coalesces concurrent assignments (see CertificateCounter).
         services.AddSingleton(sp => new CertificateCounter(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FilingProcessor>();
+        // One per process: it gathers concurrent submissions into one queue message.
+        services.AddSingleton<FilingQueue>();
         services.AddSingleton<FilingSubmissions>();
         services.AddSingleton(new FilingSweepOptions());
         services.AddSingleton<FilingSweep>();

@@ -11,7 +11,11 @@ public sealed class StorageHealth(StorageAccount storage)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Deadline);
-        var tables = await ProbeAsync(() => storage.Table(TableNames.ForumEvents).QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: deadline.Token).AsPages().FirstAsync(deadline.Token).AsTask());
+        // The probe reads one row of the event catalogue's single partition: never a query across the partitions of a
+        // table holding registrations (on Azure that is a scan).
+        var tables = await ProbeAsync(() => storage.Table(TableNames.EventCatalog).QueryAsync<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {ForumCloud.Functions.Events.CatalogRow.Events}"),
+            maxPerPage: 1, select: ["RowKey"], cancellationToken: deadline.Token).AsPages().FirstAsync(deadline.Token).AsTask());
         var queues = await ProbeAsync(() => storage.Queue(QueueNames.Filings).GetPropertiesAsync(deadline.Token));
         return new HealthReport(tables && queues ? "healthy" : "unhealthy",
             new Dictionary<string, string> { ["tables"] = tables ? "ok" : "unavailable", ["queues"] = queues ? "ok" : "unavailable" });

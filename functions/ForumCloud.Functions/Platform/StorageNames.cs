@@ -7,6 +7,9 @@ namespace ForumCloud.Functions.Platform;
 public static class TableNames
 {
     public const string ForumEvents = "forumevents";
+
+    /// <summary>One row per event with its seat counts, in one partition: what public lists read (no registration rows).</summary>
+    public const string EventCatalog = "eventcatalog";
     public const string RegistrationCodes = "registrationcodes";
     public const string Notifications = "notifications";
     public const string Partners = "partners";

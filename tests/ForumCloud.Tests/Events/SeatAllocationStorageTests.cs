@@ -28,6 +28,25 @@ public sealed class SeatAllocationStorageTests
         new(eventId, new Attendee($"Person {i}", email ?? $"p{i}-{Guid.NewGuid():N}@example.org", "Org", "DE", null, null), Secrets.Hash("t" + i), null);
 
     [Fact]
+    public async Task A_lane_exists_only_for_an_event_that_exists()
+    {
+        var s = await NewServicesAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            var missing = Unique.Slug("nowhere");
+            var error = await Assert.ThrowsAsync<ProblemException>(() => s.Allocator.AllocateAsync(Request(missing, i)));
+            Assert.Equal(404, error.Status);
+        }
+
+        Assert.Equal(0, s.Allocator.LaneCount);
+        var forumEvent = NewEvent(capacity: 2);
+        await s.Catalog.CreateAsync(forumEvent, "test", CancellationToken.None);
+        var allocation = await s.Allocator.AllocateAsync(Request(forumEvent.EventId, 1));
+        Assert.Equal(RegistrationStatus.Confirmed, allocation.Status);
+        Assert.Equal(1, s.Allocator.LaneCount);
+    }
+
+    [Fact]
     public async Task Two_allocators_like_two_processes_never_oversell_and_number_the_waitlist_once_each()
     {
         var a = await NewServicesAsync();

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ForumCloud.Benchmarks;
+
+/// <summary>
+/// autocannon (npm, a load generator nobody here wrote) against the runner: GET /api/health (a trivial route, the
+/// yardstick), GET /api/events, GET /api/events/{id} and POST /api/ask, one after the other in the same run, each
+/// for `-- public-load SECONDS` (default 10) with 32 connections. Prints requests/s and p99 of each, and each
+/// route's ratio to /api/health.
+/// </summary>
+public sealed class PublicLoadScenario : IScenario
+{
+    public string Name => "public-load";
+
+    public async Task<object> RunAsync(BenchEnvironment bench, string[] args)
+    {
+        var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
+        var eventIds = new List<string>();
+        for (var i = 0; i < 20; i++) eventIds.Add(await CreateEventAsync(bench, i));
+        var baseUrl = bench.Runner.BaseUrl;
+        var targets = new (string Name, string[] Arguments)[]
+        {
+            ("health", [baseUrl + "/api/health"]),
+            ("listEvents", [baseUrl + "/api/events"]),
+            ("getEvent", [$"{baseUrl}/api/events/{eventIds[7]}"]),
+            ("ask", ["-m", "POST", "-H", "Content-Type=application/json", "-b", """{"question":"Who prepares the Zhongguancun Forum?"}""", baseUrl + "/api/ask"]),
+        };
+
+        var results = new Dictionary<string, (double Rps, double P99, long Non2xx, long Errors)>();
+        foreach (var (name, arguments) in targets) results[name] = await AutocannonAsync(arguments, seconds);
+
+        var health = results["health"];
+        object Figures(string name) => new
+        {
+            rps = results[name].Rps,
+            p99Ms = results[name].P99,
+            non2xx = results[name].Non2xx,
+            errors = results[name].Errors,
+            rpsRatioToHealth = Math.Round(results[name].Rps / health.Rps, 2),
+            p99RatioToHealth = health.P99 > 0 ? Math.Round(results[name].P99 / health.P99, 2) : 0,
+        };
+
+        return new
+        {
+            scenario = Name,
+            tool = "autocannon 9.0.0",
+            connections = 32,
+            secondsEach = seconds,
+            health = Figures("health"),
+            listEvents = Figures("listEvents"),
+            getEvent = Figures("getEvent"),
+            ask = Figures("ask"),
+        };
+    }
+
+    private static async Task<(double Rps, double P99, long Non2xx, long Errors)> AutocannonAsync(string[] arguments, int seconds)
+    {
+        var info = new ProcessStartInfo(FindAutocannon()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-j", "-c", "32", "-d", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(arguments)) info.ArgumentList.Add(a);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("autocannon did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"autocannon failed ({process.ExitCode}): {await errors}");
+        var json = JsonDocument.Parse(await output).RootElement;
+        return (json.GetProperty("requests").GetProperty("average").GetDouble(), json.GetProperty("latency").GetProperty("p99").GetDouble(),
+            json.GetProperty("non2xx").GetInt64(), json.GetProperty("errors").GetInt64());
+    }
+
+    /// <summary>node_modules/.bin/autocannon (a devDependency in package.json), looked for upwards from the working directory.</summary>
+    private static string FindAutocannon()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "autocannon");
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("autocannon is not installed. Run `npm ci` in the repository root.");
+    }
+
+    private static async Task<string> CreateEventAsync(BenchEnvironment bench, int i)
+    {
+        var eventId = $"bench-load-{i:D2}-{Guid.NewGuid():N}"[..30];
+        var now = DateTimeOffset.UtcNow;
+        string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:sszzz");
+        var response = await bench.Http.PostAsJsonAsync("api/staff/events", new
+        {
+            eventId,
+            title = $"Public load event {i}",
+            track = i % 2 == 0 ? "parallel-forum" : "side-event",
+            startsAt = Iso(now.AddDays(30 + i)),
+            endsAt = Iso(now.AddDays(30 + i).AddHours(3)),
+            venue = "Zhongguancun International Innovation Center",
+            languages = new[] { "zh", "en" },
+            capacity = 500,
+            registrationOpensAt = Iso(now.AddDays(-1)),
+            registrationClosesAt = Iso(now.AddDays(29 + i)),
+            status = "published",
+        });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Creating an event failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return eventId;
+    }
+}
