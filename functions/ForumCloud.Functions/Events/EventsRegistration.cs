@@ -25,7 +25,6 @@ public static class EventsRegistration
         services.TryAddSingleton(new RegistrationSweepOptions());
         services.AddSingleton<RegistrationSweep>();
         services.AddSingleton<NoticeFailures>();
-        services.TryAddSingleton<INotificationSender, LoggingNotificationSender>();
         services.AddSingleton<EventReminders>();
         services.AddSingleton<ISeedLoader, EventSeedLoader>();
         return services;

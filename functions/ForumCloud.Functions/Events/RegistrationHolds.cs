@@ -150,7 +150,7 @@ public sealed class RegistrationHolds(
                 continue; // released or re-linked at this moment: read again and answer for what is there now
             }
 
-            int? position = place == RegistrationStatus.Waitlisted ? await RegistrationDesk.WaitlistPositionAsync(Table, row, cancellationToken) : null;
+            int? position = place == RegistrationStatus.Waitlisted ? await WaitlistPositionAsync(row, cancellationToken) : null;
             // A waitlisted place confirmed while seats were freed: SeatsAdded lets the handler promote (only into free seats).
             await changes.PublishAfterCommitAsync(new RegistrationChange(row.PartitionKey, place == RegistrationStatus.Confirmed
                 ? [new ChangedRegistration(kind, code)]
@@ -225,6 +225,13 @@ public sealed class RegistrationHolds(
         }
 
         return released;
+    }
+
+    /// <summary>The place's position now, from the ledger's waitlist map (one point read, no scan).</summary>
+    private async Task<int?> WaitlistPositionAsync(RegistrationRow row, CancellationToken cancellationToken)
+    {
+        var ledger = await Table.GetEntityIfExistsAsync<SeatLedgerRow>(row.PartitionKey, EventKeys.Ledger, cancellationToken: cancellationToken);
+        return ledger.HasValue ? WaitlistMap.Of(ledger.Value!).PositionOf(row.WaitlistNumber) : null;
     }
 
     private static (string Code, string Secret) ParseToken(string? token)
