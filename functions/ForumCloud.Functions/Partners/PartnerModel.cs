@@ -50,7 +50,34 @@ public enum ZgcPark
 /// <summary>POST /api/partners.</summary>
 public sealed record PartnerCreate(string? Name, string? NameZh, string? Country, PartnerType? Type, string? Website, string? ContactEmail);
 
-/// <summary>A partner as stored (the access token only as its hash).</summary>
+/// <summary>
+/// Where a partner stands: registered but not yet proven to own its contact address, active (verified by
+/// the emailed link), or suspended by staff.
+/// </summary>
+public enum PartnerStatus
+{
+    PendingVerification,
+    Active,
+    Suspended,
+}
+
+/// <summary>What an access token presented for a partner id opens.</summary>
+public enum PartnerAccess
+{
+    /// <summary>No such partner, not yet verified, or the token is not this partner's.</summary>
+    Unknown,
+
+    /// <summary>A verified, active partner and its own token.</summary>
+    Verified,
+
+    /// <summary>The partner's own token, but staff have suspended the partner.</summary>
+    Suspended,
+}
+
+/// <summary>
+/// A partner as stored (tokens only as hashes). The access token does not exist until the partner is
+/// verified; the verification token is kept after use so that a reused link can be told from a wrong one.
+/// </summary>
 public sealed record Partner(
     string PartnerId,
     string Name,
@@ -61,7 +88,11 @@ public sealed record Partner(
     string? Website,
     string ContactEmail,
     DateTimeOffset CreatedAt,
-    string AccessTokenHash);
+    string? AccessTokenHash,
+    PartnerStatus Status = PartnerStatus.Active,
+    string? VerificationTokenHash = null,
+    DateTimeOffset? VerificationExpiresAt = null,
+    DateTimeOffset? VerifiedAt = null);
 
 /// <summary>A partner as the API shows it.</summary>
 public sealed record PartnerView(

@@ -65,13 +65,38 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
     public const string MainlandRefusal =
         "This registry is for international and Hong Kong, Macao and Taiwan partners; mainland (CN) organisations are not registered here.";
 
-    /// <summary>The partner the token opens; 404 for an unknown id or a token that is not this partner's.</summary>
+    /// <summary>
+    /// Whether the token is a verified, active partner's own token for this id. Other capabilities (a
+    /// registration sent in a partner's name) ask this instead of reading partner rows themselves.
+    /// </summary>
+    public async Task<PartnerAccess> AuthenticateAsync(string partnerId, string? accessToken, CancellationToken cancellationToken) =>
+        AccessOf(await FindAsync(partnerId, cancellationToken), accessToken);
+
+    public static PartnerAccess AccessOf(Partner? partner, string? accessToken)
+    {
+        if (partner?.AccessTokenHash is not { } hash || !Secrets.Matches(accessToken, hash)) return PartnerAccess.Unknown;
+        return partner.Status switch
+        {
+            PartnerStatus.Active => PartnerAccess.Verified,
+            PartnerStatus.Suspended => PartnerAccess.Suspended,
+            _ => PartnerAccess.Unknown,
+        };
+    }
+
+    /// <summary>The partner the token opens; 404 for an unknown id or a token that is not this partner's, 403 when suspended.</summary>
     public async Task<Partner> OpenAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
     {
         var partner = await FindAsync(partnerId, cancellationToken);
-        if (partner is null || !Secrets.Matches(accessToken, partner.AccessTokenHash)) throw NotFound();
-        return partner;
+        return AccessOf(partner, accessToken) switch
+        {
+            PartnerAccess.Verified => partner!,
+            PartnerAccess.Suspended => throw Suspended(),
+            _ => throw NotFound(),
+        };
     }
+
+    public static ProblemException Suspended() =>
+        new(403, "The partner is suspended.", "Commission staff have suspended this partner; nothing can be done in its name until they reinstate it.");
 
     /// <summary>A partner for staff (no token); 404 when there is none.</summary>
     public async Task<Partner> GetAsync(string partnerId, CancellationToken cancellationToken) =>
@@ -109,6 +134,10 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
         ["ContactEmail"] = p.ContactEmail,
         ["CreatedAt"] = p.CreatedAt,
         ["AccessTokenHash"] = p.AccessTokenHash,
+        ["Status"] = ApiEnum.Name(p.Status),
+        ["VerificationTokenHash"] = p.VerificationTokenHash,
+        ["VerificationExpiresAt"] = p.VerificationExpiresAt,
+        ["VerifiedAt"] = p.VerifiedAt,
     };
 
     private static Partner FromEntity(TableEntity e) => new(
@@ -121,5 +150,10 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
         e.GetString("Website"),
         e.GetString("ContactEmail"),
         e.GetDateTimeOffset("CreatedAt") ?? default,
-        e.GetString("AccessTokenHash"));
+        e.GetString("AccessTokenHash"),
+        // Rows written before verification existed have no status; they were usable, so they stay active.
+        e.GetString("Status") is { } status ? ApiEnum.Parse<PartnerStatus>(status) : PartnerStatus.Active,
+        e.GetString("VerificationTokenHash"),
+        e.GetDateTimeOffset("VerificationExpiresAt"),
+        e.GetDateTimeOffset("VerifiedAt"));
 }
