@@ -19,6 +19,9 @@ public sealed class DevHostOptions
     /// <summary>Load the demo data of seeds/ on start (each loader is idempotent).</summary>
     public bool LoadSeeds { get; set; } = true;
 
+    /// <summary>Start smtp4dev when no ForumCloud__Mail__SmtpHost is set (tests point the runner at their own SMTP server instead).</summary>
+    public bool StartMailServerIfNeeded { get; set; } = true;
+
     /// <summary>Run queue listeners and timers (off for tests that drive functions by hand).</summary>
     public bool RunTriggers { get; set; } = true;
 
@@ -62,6 +65,7 @@ public sealed class DevHostApp : IAsyncDisposable
         builder.Configuration[SettingNames.Storage] ??= builder.Configuration.GetSection(SettingNames.Storage).GetChildren().Any() ? null : "UseDevelopmentStorage=true";
 
         var azurite = options.StartAzuriteIfNeeded ? await LocalAzurite.EnsureRunningAsync(builder.Configuration[SettingNames.Storage], cancellationToken) : null;
+        var mailServer = options.StartMailServerIfNeeded ? await Smtp4devProcess.StartIfNoHostAsync(builder.Configuration, cancellationToken) : null;
         try
         {
             var hostJson = HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json"));
@@ -75,6 +79,7 @@ public sealed class DevHostApp : IAsyncDisposable
             options.ConfigureServices?.Invoke(builder.Services);
 
             var app = builder.Build();
+            if (mailServer is not null) app.Lifetime.ApplicationStopped.Register(() => mailServer.DisposeAsync().AsTask().GetAwaiter().GetResult());
             HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix);
             AdminEndpoints.Map(app, functions);
 
@@ -91,6 +96,7 @@ public sealed class DevHostApp : IAsyncDisposable
         catch
         {
             if (azurite is not null) await azurite.DisposeAsync();
+            if (mailServer is not null) await mailServer.DisposeAsync();
             throw;
         }
     }

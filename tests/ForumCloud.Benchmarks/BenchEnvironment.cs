@@ -31,6 +31,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         {
             StorageConnectionString = azurite.ConnectionString,
             StartAzuriteIfNeeded = false,
+            StartMailServerIfNeeded = false,
             LoadSeeds = false,
             ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
         };

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Events;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Infrastructure;
 
@@ -222,12 +223,12 @@ public sealed class EventApiTests
         var outbox = (await SharedAzurite.StorageAsync()).Table(TableNames.Notifications);
         var code = second.GetProperty("code").GetString()!;
         var notice = await Eventually.ValueAsync(
-            async () => await outbox.GetEntityIfExistsAsync<NoticeRow>(NoticeRow.PartitionFor(eventId), NoticeRow.RowFor(code, RegistrationChangeKind.Promoted)),
+            async () => await outbox.GetEntityIfExistsAsync<OutboxRow>(RegistrationMail.PartitionFor(eventId), RegistrationMail.RowFor(code, RegistrationChangeKind.Promoted)),
             r => r.HasValue && r.Value!.SentAt is not null, what: "the promotion notice");
         Assert.Contains("seat", notice.Value!.Subject);
         Assert.EndsWith("@example.org", notice.Value.Recipient);
-        await Eventually.TrueAsync(async () => (await outbox.GetEntityIfExistsAsync<NoticeRow>(NoticeRow.PartitionFor(eventId),
-            NoticeRow.RowFor(seated.GetProperty("code").GetString()!, RegistrationChangeKind.Cancelled))).HasValue, what: "the cancellation notice");
+        await Eventually.TrueAsync(async () => (await outbox.GetEntityIfExistsAsync<OutboxRow>(RegistrationMail.PartitionFor(eventId),
+            RegistrationMail.RowFor(seated.GetProperty("code").GetString()!, RegistrationChangeKind.Cancelled))).HasValue, what: "the cancellation notice");
 
         // The cancelled email may register again (and joins the waitlist).
     }

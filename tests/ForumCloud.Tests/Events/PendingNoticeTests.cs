@@ -2,11 +2,11 @@ using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Events;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Infrastructure;
 using ForumCloud.Tests.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
-using Moq;
 
 namespace ForumCloud.Tests.Events;
 
@@ -48,22 +48,29 @@ public sealed class PendingNoticeTests
         var second = await s.Allocator.AllocateAsync(Request(s.EventId));
         Assert.Equal(nameof(RegistrationChangeKind.Confirmed), (await RowAsync(s, first.Code)).PendingNotice);
 
-        // While the first notice is being sent, the first registration changes again (as a cancel would).
-        var sender = new Mock<INotificationSender>();
-        sender.Setup(x => x.SendAsync(It.Is<Notice>(n => n.Code == first.Code), It.IsAny<CancellationToken>())).Returns(async () =>
+        // After the handler read the registrations and before their mails are written, the first registration changes
+        // again (as a cancel would): a hook in the storage pipeline runs just before the outbox's first transaction.
+        var hook = new BeforeFirstRequest(m => m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal), async () =>
         {
             var row = await RowAsync(s, first.Code);
             row.MarkPending(RegistrationChangeKind.Cancelled, DateTimeOffset.UtcNow);
             await s.Storage.Table(TableNames.ForumEvents).UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
         });
-        var notices = new RegistrationNotices(s.Storage, new WaitlistPromotion(s.Storage, s.Lost, TimeProvider.System), sender.Object, TimeProvider.System, NullLogger<RegistrationNotices>.Instance);
+        var hooked = StorageAccount.FromConnectionString(await SharedAzurite.ConnectionStringAsync(), o => o.AddPolicy(hook, HttpPipelinePosition.PerCall));
+        var settings = (await TestMailbox.SharedAsync()).Settings;
+        var notices = new RegistrationNotices(hooked, new WaitlistPromotion(hooked, s.Lost, TimeProvider.System),
+            new MailOutbox(hooked, TimeProvider.System, NullLogger<MailOutbox>.Instance), settings, NullLogger<RegistrationNotices>.Instance);
 
         await notices.HandleAsync(new RegistrationChange(s.EventId, [new(RegistrationChangeKind.Confirmed, first.Code), new(RegistrationChangeKind.Confirmed, second.Code)]), CancellationToken.None);
 
+        Assert.True(hook.Ran);
         Assert.Equal(nameof(RegistrationChangeKind.Cancelled), (await RowAsync(s, first.Code)).PendingNotice);
         var cleared = await RowAsync(s, second.Code);
         Assert.Equal((null, null), (cleared.PendingNotice, cleared.PendingSince));
-        sender.Verify(x => x.SendAsync(It.IsAny<Notice>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        foreach (var code in new[] { first.Code, second.Code })
+        {
+            Assert.True((await s.Storage.Table(TableNames.Notifications).GetEntityIfExistsAsync<OutboxRow>(RegistrationMail.PartitionFor(s.EventId), RegistrationMail.RowFor(code, RegistrationChangeKind.Confirmed))).HasValue);
+        }
     }
 
     [Fact]
@@ -81,8 +88,25 @@ public sealed class PendingNoticeTests
         var later = await new RegistrationSweep(s.Storage, changes, new RegistrationSweepOptions(), new Later(TimeSpan.FromMinutes(3)), NullLogger<RegistrationSweep>.Instance).RunAsync(CancellationToken.None);
         Assert.Contains(s.EventId, later.EventIds);
         await Eventually.ValueAsync(() => RowAsync(s, allocation.Code), r => r.PendingNotice is null, what: "the handler to clear the mark");
-        var notice = await s.Storage.Table(TableNames.Notifications).GetEntityAsync<NoticeRow>(NoticeRow.PartitionFor(s.EventId), NoticeRow.RowFor(allocation.Code, RegistrationChangeKind.Confirmed));
-        Assert.NotNull(notice.Value.SentAt);
+        await Eventually.TrueAsync(async () => (await s.Storage.Table(TableNames.Notifications).GetEntityAsync<OutboxRow>(RegistrationMail.PartitionFor(s.EventId),
+            RegistrationMail.RowFor(allocation.Code, RegistrationChangeKind.Confirmed))).Value.SentAt is not null, what: "the confirmation to be sent");
+    }
+
+    /// <summary>Runs an action once, just before the first request that matches leaves the process.</summary>
+    private sealed class BeforeFirstRequest(Func<HttpMessage, bool> matches, Func<Task> action) : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _ran;
+
+        public bool Ran => _ran == 1;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (matches(message) && Interlocked.Exchange(ref _ran, 1) == 0) await action();
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 
     private sealed class Later(TimeSpan by) : TimeProvider

@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using ForumCloud.DevHost;
 using ForumCloud.Functions.Events;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Infrastructure;
 using ForumCloud.Tests.Resilience;
@@ -39,6 +40,7 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
         {
             StorageConnectionString = connection,
             StartAzuriteIfNeeded = false,
+            StartMailServerIfNeeded = false,
             LoadSeeds = false,
             RunTriggers = false,
             ConfigureServices = services =>
@@ -47,7 +49,7 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
                 services.AddSingleton(new RegistrationSweepOptions { MinimumAge = TimeSpan.Zero });
             },
         };
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        _runner = await DevHostApp.StartAsync(await TestMailbox.RunnerArgumentsAsync(), options);
         _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
@@ -167,7 +169,7 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
             rows.Add(row.RowKey + " " + row.ETag);
         }
 
-        await foreach (var row in _storage.Table(TableNames.Notifications).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {NoticeRow.PartitionFor(eventId)}")))
+        await foreach (var row in _storage.Table(TableNames.Notifications).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RegistrationMail.PartitionFor(eventId)}")))
         {
             rows.Add(row.RowKey + " " + row.ETag);
         }
@@ -179,11 +181,11 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
         (await _storage.Table(TableNames.ForumEvents).GetEntityAsync<RegistrationRow>(eventId, EventKeys.Registration(code))).Value;
 
     private async Task<bool> NoticeExistsAsync(string eventId, string code, RegistrationChangeKind kind) =>
-        (await _storage.Table(TableNames.Notifications).GetEntityIfExistsAsync<NoticeRow>(NoticeRow.PartitionFor(eventId), NoticeRow.RowFor(code, kind))).HasValue;
+        (await _storage.Table(TableNames.Notifications).GetEntityIfExistsAsync<OutboxRow>(RegistrationMail.PartitionFor(eventId), RegistrationMail.RowFor(code, kind))).HasValue;
 
     private async Task<bool> NoticeSentAsync(string eventId, string code, RegistrationChangeKind kind)
     {
-        var notice = await _storage.Table(TableNames.Notifications).GetEntityIfExistsAsync<NoticeRow>(NoticeRow.PartitionFor(eventId), NoticeRow.RowFor(code, kind));
+        var notice = await _storage.Table(TableNames.Notifications).GetEntityIfExistsAsync<OutboxRow>(RegistrationMail.PartitionFor(eventId), RegistrationMail.RowFor(code, kind));
         return notice.HasValue && notice.Value!.SentAt is not null;
     }
 }

@@ -34,9 +34,10 @@ public sealed class PrivateRunner : IAsyncDisposable
         var azurite = await AzuriteProcess.StartInMemoryAsync();
         try
         {
-            var options = new DevHostOptions { StorageConnectionString = azurite.ConnectionString, StartAzuriteIfNeeded = false, LoadSeeds = false };
+            var options = new DevHostOptions { StorageConnectionString = azurite.ConnectionString, StartAzuriteIfNeeded = false, StartMailServerIfNeeded = false, LoadSeeds = false };
             configure?.Invoke(options, azurite.ConnectionString);
-            return new PrivateRunner(azurite, await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options));
+            var mailbox = await TestMailbox.SharedAsync();
+            return new PrivateRunner(azurite, await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0", .. mailbox.RunnerArguments], options));
         }
         catch
         {

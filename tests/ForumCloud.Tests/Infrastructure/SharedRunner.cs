@@ -35,10 +35,12 @@ public static class SharedRunner
         {
             StorageConnectionString = await SharedAzurite.ConnectionStringAsync(),
             StartAzuriteIfNeeded = false,
+            StartMailServerIfNeeded = false,
             LoadSeeds = false,
             ConfigureLogging = logging => logging.AddProvider(CapturedLogs.Instance).SetMinimumLevel(LogLevel.Debug),
         };
-        App = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        var mailbox = await TestMailbox.SharedAsync();
+        App = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0", .. mailbox.RunnerArguments], options);
         var app = App;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return new Uri(App.BaseUrl + "/");

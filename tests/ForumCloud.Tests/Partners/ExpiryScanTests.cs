@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Partners;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Tests.Infrastructure;
@@ -122,8 +123,10 @@ public sealed class ExpiryScanTests
         var storage = await SharedAzurite.StorageAsync();
         var partners = new PartnerRegistry(storage, TimeProvider.System);
         var book = new CooperationBook(storage, partners, TimeProvider.System);
-        var expiry = new CooperationExpiry(storage, book, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CooperationExpiry>.Instance);
-        var created = await partners.RegisterAsync(new PartnerCreate("Expiry GmbH", null, "DE", PartnerType.Enterprise, null, "x@example.org"), CancellationToken.None);
+        var outbox = new MailOutbox(storage, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MailOutbox>.Instance);
+        var expiry = new CooperationExpiry(storage, book, partners, outbox, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CooperationExpiry>.Instance);
+        var contact = TestMailbox.Address("partner");
+        var created = await partners.RegisterAsync(new PartnerCreate("Expiry GmbH", "过期有限公司", "DE", PartnerType.Enterprise, null, contact), CancellationToken.None);
         var partner = await partners.OpenAsync(created.PartnerId, created.AccessToken, CancellationToken.None);
         var end = PartnerApi.Date(PartnerApi.BeijingToday.AddDays(-1));
         var record = await book.CreateAsync(partner, new CooperationCreate("Ended", CooperationType.JointLaboratory, ["batteries"], ZgcPark.Changping, "2024-01-01", end, "Done."), "test", CancellationToken.None);
@@ -141,5 +144,13 @@ public sealed class ExpiryScanTests
         Assert.Equal(0, second.RemindersWritten);
         Assert.Equal(0, second.Skipped);
         Assert.Equal(CooperationStatus.Expired, (await book.FindAsync(record.CooperationId, CancellationToken.None))!.Value.Record.Status);
+
+        // The reminder reached the partner's contact once (the suite's runner delivers the outbox), in both languages.
+        await SharedRunner.ClientAsync();
+        var mail = Assert.Single(await (await TestMailbox.SharedAsync()).WaitAsync(contact, "Cooperation expired"));
+        Assert.Contains("合作已到期", mail.Subject);
+        Assert.Contains("Ended", mail.TextBody);
+        Assert.Contains("过期有限公司", mail.TextBody);
+        Assert.Equal("Expiry GmbH", mail.To.Mailboxes.Single().Name);
     }
 }

@@ -84,5 +84,5 @@ public sealed class AuthBoundaryTests
     private static async Task<DevHostApp> EasyAuthRunnerAsync() =>
         await DevHostApp.StartAsync(
             ["--urls", "http://127.0.0.1:0", $"--{SettingNames.ConfigKey(SettingNames.EasyAuthEnabled)}=true"],
-            new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, LoadSeeds = false, RunTriggers = false });
+            new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, StartMailServerIfNeeded = false, LoadSeeds = false, RunTriggers = false });
 }

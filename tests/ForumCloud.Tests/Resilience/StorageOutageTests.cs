@@ -29,11 +29,12 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
         {
             StorageConnectionString = _azurite.ConnectionString,
             StartAzuriteIfNeeded = false,
+            StartMailServerIfNeeded = false,
             LoadSeeds = false,
             // The test runs the filing sweeper by hand after the outage instead of waiting for its schedule.
             ConfigureServices = services => services.AddSingleton(new ForumCloud.Functions.Filings.FilingSweepOptions { MinimumAge = TimeSpan.Zero }),
         };
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        _runner = await DevHostApp.StartAsync(await TestMailbox.RunnerArgumentsAsync(), options);
         _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 

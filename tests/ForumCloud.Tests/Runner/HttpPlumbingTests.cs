@@ -13,10 +13,10 @@ public sealed class HttpPlumbingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, LoadSeeds = false, RunTriggers = false };
+        var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, StartMailServerIfNeeded = false, LoadSeeds = false, RunTriggers = false };
         options.FunctionAssemblies.Clear();
         options.FunctionAssemblies.Add(typeof(TestFunctions).Assembly);
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        _runner = await DevHostApp.StartAsync(await TestMailbox.RunnerArgumentsAsync(), options);
         _http = new HttpClient { BaseAddress = new Uri(_runner.BaseUrl) };
     }
 

@@ -20,10 +20,10 @@ public sealed class RunnerTriggerTests : IAsyncLifetime
             await _storage.Queue(QueueNames.PoisonOf(queue)).CreateIfNotExistsAsync();
         }
 
-        var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, LoadSeeds = false };
+        var options = new DevHostOptions { StorageConnectionString = await SharedAzurite.ConnectionStringAsync(), StartAzuriteIfNeeded = false, StartMailServerIfNeeded = false, LoadSeeds = false };
         options.FunctionAssemblies.Clear();
         options.FunctionAssemblies.Add(typeof(TestFunctions).Assembly);
-        _runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
+        _runner = await DevHostApp.StartAsync(await TestMailbox.RunnerArgumentsAsync(), options);
     }
 
     public async Task DisposeAsync() => await _runner.DisposeAsync();
