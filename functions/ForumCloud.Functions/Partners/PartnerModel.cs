@@ -92,7 +92,15 @@ public sealed record Partner(
     PartnerStatus Status = PartnerStatus.Active,
     string? VerificationTokenHash = null,
     DateTimeOffset? VerificationExpiresAt = null,
-    DateTimeOffset? VerifiedAt = null);
+    DateTimeOffset? VerifiedAt = null)
+{
+    /// <summary>Why staff last suspended or reinstated the partner, who and when (staff views only).</summary>
+    public string? StatusNote { get; init; }
+
+    public string? StatusChangedBy { get; init; }
+
+    public DateTimeOffset? StatusChangedAt { get; init; }
+}
 
 /// <summary>A partner as the API shows it.</summary>
 public sealed record PartnerView(
@@ -104,10 +112,23 @@ public sealed record PartnerView(
     PartnerType Type,
     string? Website,
     string ContactEmail,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    PartnerStatus Status,
+    DateTimeOffset? VerifiedAt,
+    string? StatusNote,
+    DateTimeOffset? StatusChangedAt,
+    string? StatusChangedBy)
 {
-    public static PartnerView Of(Partner p) => new(p.PartnerId, p.Name, p.NameZh, p.Country, p.RegionCategory, p.Type, p.Website, p.ContactEmail, p.CreatedAt);
+    /// <summary>The partner's own view leaves out which staff member changed its status; staff see it.</summary>
+    public static PartnerView Of(Partner p, bool forStaff = false) => new(p.PartnerId, p.Name, p.NameZh, p.Country, p.RegionCategory, p.Type, p.Website,
+        p.ContactEmail, p.CreatedAt, p.Status, p.VerifiedAt, p.StatusNote, p.StatusChangedAt, forStaff ? p.StatusChangedBy : null);
 }
 
-/// <summary>The answer to a registration: the only time the access token is shown.</summary>
-public sealed record PartnerCreated(string PartnerId, string AccessToken, Platform.RegionCategory RegionCategory);
+/// <summary>The answer to a registration (202): the partner exists but can do nothing until its contact verifies it.</summary>
+public sealed record PartnerPending(string PartnerId, PartnerStatus Status, Platform.RegionCategory RegionCategory);
+
+/// <summary>The answer to a verification: the only time the access token is shown.</summary>
+public sealed record PartnerVerified(string PartnerId, string AccessToken);
+
+/// <summary>POST /api/staff/partners/{partnerId}/status.</summary>
+public sealed record PartnerStatusChange(PartnerStatus? Status, string? Note);

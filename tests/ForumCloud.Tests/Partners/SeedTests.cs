@@ -14,7 +14,7 @@ public sealed class SeedTests
     {
         if (SharedRunner.ExternalBaseUrl is not null) return;
         var storage = await SharedAzurite.StorageAsync();
-        var partners = new PartnerRegistry(storage, TimeProvider.System);
+        var partners = PartnerApi.Registry(storage);
         var seeds = new PartnerSeeds(partners, new CooperationBook(storage, partners, TimeProvider.System), TimeProvider.System);
 
         await seeds.LoadAsync(CancellationToken.None);
@@ -41,7 +41,7 @@ public sealed class SeedTests
     {
         if (SharedRunner.ExternalBaseUrl is not null) return;
         var storage = await SharedAzurite.StorageAsync();
-        var partners = new PartnerRegistry(storage, TimeProvider.System);
+        var partners = PartnerApi.Registry(storage);
         var seeds = new PartnerSeeds(partners, new CooperationBook(storage, partners, TimeProvider.System), TimeProvider.System);
         var cooperationId = "coo_" + Ids.New("x")[2..];
         var bad = new SeedFile(null,

@@ -21,8 +21,9 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         _runner = await PrivateRunner.StartAsync((options, _) => options.RunTriggers = false);
 
         await PostAsync("api/staff/events", EventBody("corpus-event"));
-        var partner = await PostAsync("api/partners", PartnerBody());
-        (_partnerId, _partnerToken) = (partner.GetProperty("partnerId").GetString()!, partner.GetProperty("accessToken").GetString()!);
+        _partnerId = (await PostAsync("api/partners", PartnerBody())).GetProperty("partnerId").GetString()!;
+        var link = await OutboxLinks.TokenAsync(_runner.Storage, "partner-" + _partnerId);
+        _partnerToken = (await PostAsync("api/partners/verify", new JsonObject { ["token"] = link })).GetProperty("accessToken").GetString()!;
         _cooperationId = (await PostAsync($"api/partners/{_partnerId}/cooperations", CooperationBody(), ("X-Access-Token", _partnerToken))).GetProperty("cooperationId").GetString()!;
         _code = (await PostAsync("api/events/corpus-event/registrations", RegistrationBody())).GetProperty("code").GetString()!;
         _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body())).GetProperty("filingId").GetString()!;
@@ -110,6 +111,9 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         yield return new("staff event update", HttpMethod.Put, "api/staff/events/corpus-event", EventBody("corpus-event"), ["corpus-event"], none);
         yield return new("registration", HttpMethod.Post, "api/events/corpus-event/registrations", RegistrationBody("second@example.org"), ["corpus-event"], new HashSet<string> { "role", "partnerId" });
         yield return new("partner", HttpMethod.Post, "api/partners", PartnerBody(), [], new HashSet<string> { "nameZh", "website" });
+        yield return new("partner verify", HttpMethod.Post, "api/partners/verify", JsonNode.Parse("""{"token":"par_aaaaaaaaaaaaaaaaaaaa.x"}""")!.AsObject(), [], none);
+        yield return new("partner status", HttpMethod.Post, $"api/staff/partners/{_partnerId}/status",
+            JsonNode.Parse("""{"status":"suspended","note":"Reported as not theirs."}""")!.AsObject(), [_partnerId], none);
         yield return new("cooperation", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody(), [_partnerId], new HashSet<string> { "zgcPark", "endDate" },
             new Dictionary<string, string> { ["X-Access-Token"] = _partnerToken });
         yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
