@@ -87,6 +87,7 @@ var tableNames = [
   'reminders'
   'filings'
   'filingkeys'
+  'applicants'
   'counters'
 ]
 var queueNames = [

@@ -45,6 +45,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Staff access: function keys always; with Easy Auth also the staff app role.
     ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
     ForumCloud__StaffRole: staffRole
+    // Every certificate needs a staff decision unless this is 'verified-applicants' (README: legal caveat).
+    ForumCloud__Filings__AutoRegister: 'off'
   }
 }
 

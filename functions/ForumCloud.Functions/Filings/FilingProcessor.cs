@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>
-/// The queue step: submitted → screening → registered | review-required | rejected. Idempotent: a
+/// The queue step: submitted → screening → awaiting-registration | review-required (registered only when
+/// <see cref="AutoRegistration"/> applies). Idempotent: a
 /// filing past screening is left alone, every write is guarded by the record's ETag (a lost race
 /// re-reads and decides again), and the certificate number comes from <see cref="CertificateCounter"/>,
 /// which gives a filing that asks twice the same number.
@@ -14,6 +15,7 @@ public sealed class FilingProcessor(
     IFilingScreening screening,
     CertificateCounter counter,
     FilingDeadlines deadlines,
+    AutoRegistration autoRegistration,
     TimeProvider clock,
     ILogger<FilingProcessor> logger)
 {
@@ -48,6 +50,12 @@ public sealed class FilingProcessor(
             string note;
             switch (result.Control)
             {
+                case TechnologyControl.Free when !await autoRegistration.AppliesToAsync(record, cancellationToken):
+                    // No certificate without a staff decision (issue 12): staff register it within the 3 working days.
+                    record.Status = FilingStatus.AwaitingRegistration;
+                    (record.DecisionDueBy, record.DecisionDueNote) = deadlines.ForRegistration(record.SubmittedAt);
+                    note = "No catalogue item matched: awaiting registration by commission staff.";
+                    break;
                 case TechnologyControl.Free:
                     record.CertificateNumber = await counter.AssignAsync(filingId, record.Details.Direction, cancellationToken);
                     record.Status = FilingStatus.Registered;
@@ -60,9 +68,11 @@ public sealed class FilingProcessor(
                     note = "Matches restricted catalogue item(s) " + Describe(result, TechnologyControl.Restricted) + ": staff review required.";
                     break;
                 default:
-                    record.Status = FilingStatus.Rejected;
-                    (record.DecisionDueBy, record.DecisionDueNote) = deadlines.ForRegistration(record.SubmittedAt);
-                    note = "Matches prohibited catalogue item(s) " + Describe(result, TechnologyControl.Prohibited) + ": filing rejected.";
+                    // Screening is advice: a prohibited match goes to staff, flagged, who reject it with the item as the reason.
+                    record.Status = FilingStatus.ReviewRequired;
+                    record.LikelyProhibited = true;
+                    (record.DecisionDueBy, record.DecisionDueNote) = deadlines.ForReview(record.SubmittedAt, record.Details.Direction);
+                    note = "Matches prohibited catalogue item(s) " + Describe(result, TechnologyControl.Prohibited) + ": likely prohibited, staff review required.";
                     break;
             }
 

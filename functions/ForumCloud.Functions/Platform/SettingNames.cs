@@ -34,6 +34,12 @@ public static class SettingNames
     /// <summary>The https origin that links in mails point at (the Function App's own URL in Azure).</summary>
     public const string PublicBaseUrl = "ForumCloud__PublicBaseUrl";
 
+    /// <summary>
+    /// "verified-applicants" lets free filings of staff-verified applicants register without a person (default "off":
+    /// every certificate needs a staff decision). See README "Filing applicants and certificates" for the legal caveat.
+    /// </summary>
+    public const string FilingsAutoRegister = "ForumCloud__Filings__AutoRegister";
+
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>

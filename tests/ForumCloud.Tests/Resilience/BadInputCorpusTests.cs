@@ -15,6 +15,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
 {
     private PrivateRunner _runner = null!;
     private string _partnerId = "", _partnerToken = "", _cooperationId = "", _code = "", _filingId = "";
+    private Filings.TestApplicant _applicant = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,7 +27,8 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         _partnerToken = (await PostAsync("api/partners/verify", new JsonObject { ["token"] = link })).GetProperty("accessToken").GetString()!;
         _cooperationId = (await PostAsync($"api/partners/{_partnerId}/cooperations", CooperationBody(), ("X-Access-Token", _partnerToken))).GetProperty("cooperationId").GetString()!;
         _code = (await PostAsync("api/events/corpus-event/registrations", RegistrationBody())).GetProperty("code").GetString()!;
-        _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body())).GetProperty("filingId").GetString()!;
+        _applicant = await Filings.ApplicantApi.VerifiedAsync(_runner.Http, Filings.FilingSamples.PublishedUsccs[0], outbox: _runner.Storage);
+        _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body(), ("X-Access-Token", _applicant.Token))).GetProperty("filingId").GetString()!;
     }
 
     public async Task DisposeAsync() => await _runner.DisposeAsync();
@@ -118,7 +120,12 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
             new Dictionary<string, string> { ["X-Access-Token"] = _partnerToken });
         yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
             JsonNode.Parse("""{"to":"under-review","note":"checking","version":1}""")!.AsObject(), [_cooperationId], new HashSet<string> { "note" });
-        yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none);
+        yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none, new Dictionary<string, string> { ["X-Access-Token"] = _applicant.Token });
+        yield return new("applicant", HttpMethod.Post, "api/applicants", JsonNode.Parse($$"""{"name":"Example Co.","uscc":"{{Filings.FilingSamples.PublishedUsccs[2]}}","contactEmail":"a@example.org","contactName":"王芳"}""")!.AsObject(), [], none);
+        yield return new("applicant verify", HttpMethod.Post, "api/applicants/verify", JsonNode.Parse("""{"token":"apl_aaaaaaaaaaaaaaaaaaaa.x"}""")!.AsObject(), [], none);
+        yield return new("enterprise check", HttpMethod.Post, $"api/staff/applicants/{_applicant.ApplicantId}/verification",
+            JsonNode.Parse("""{"decision":"approve","note":"Licence checked."}""")!.AsObject(), [_applicant.ApplicantId], none);
+        yield return new("filing void", HttpMethod.Post, $"api/staff/filings/{_filingId}/void", JsonNode.Parse("""{"note":"Forged contract."}""")!.AsObject(), [_filingId], none);
         yield return new("ask", HttpMethod.Post, "api/ask", JsonNode.Parse("""{"question":"Who prepares the Zhongguancun Forum?"}""")!.AsObject(), [], none);
         yield return new("filing decision", HttpMethod.Post, $"api/staff/filings/{_filingId}/decision",
             JsonNode.Parse("""{"decision":"approve","note":"Reviewed with the S&T department."}""")!.AsObject(), [_filingId], new HashSet<string> { "note" });
