@@ -61,6 +61,30 @@ param botSku string = 'F0'
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
+@description('SMTP server for the app\'s mail: the commission\'s own relay, or smtp.azurecomm.net for Azure Communication Services Email. Empty: no mail is sent; notices stay pending in the outbox.')
+param smtpHost string = ''
+
+@description('SMTP port: 587 with STARTTLS (the default), 465 with TLS.')
+param smtpPort int = 587
+
+@description('How the SMTP connection is secured.')
+@allowed([
+  'none'
+  'starttls'
+  'tls'
+])
+param smtpSecurity string = 'starttls'
+
+@description('The sender of every mail, an address the SMTP server lets the app send from, e.g. "Zhongguancun Forum <forum@example.org>".')
+param smtpFrom string = ''
+
+@description('SMTP user name (for Azure Communication Services: the Entra application\'s SMTP user name). Empty: no authentication.')
+param smtpUsername string = ''
+
+@description('SMTP password; stored in Key Vault, the app setting is a Key Vault reference.')
+@secure()
+param smtpPassword string = ''
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -89,12 +113,15 @@ var tableNames = [
   'filingkeys'
   'applicants'
   'counters'
+  'checkinsecrets'
 ]
 var queueNames = [
   'registration-changes'
   'registration-changes-poison'
   'filings'
   'filings-poison'
+  'mail-outbox'
+  'mail-outbox-poison'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -205,6 +232,17 @@ module bot './app/bot.bicep' = {
   }
 }
 
+module mailSecret './app/mail-secret.bicep' = {
+  name: 'mail-secret'
+  scope: rg
+  dependsOn: [keyVault]
+  params: {
+    keyVaultName: keyVaultName
+    password: smtpPassword
+    hasPassword: !empty(smtpPassword)
+  }
+}
+
 // App settings last: the Key Vault reference and the data roles exist before the app restarts on them.
 module apiSettings './app/api-settings.bicep' = {
   name: 'api-settings'
@@ -219,6 +257,14 @@ module apiSettings './app/api-settings.bicep' = {
     staffRole: staffRole
     easyAuthEnabled: easyAuthEnabled
     easyAuthClientId: easyAuthClientId
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpSecurity: smtpSecurity
+    smtpFrom: smtpFrom
+    smtpUsername: smtpUsername
+    hasSmtpPassword: !empty(smtpPassword)
+    smtpPasswordSecretUri: mailSecret.outputs.secretUri
+    publicBaseUrl: 'https://${api.outputs.defaultHostName}'
   }
 }
 

@@ -19,6 +19,9 @@ public sealed class Smtp4devProcess : IAsyncDisposable
         SmtpPort = smtpPort;
     }
 
+    /// <summary>Where the runner notes the web inbox's address (for the developer, and for tests).</summary>
+    public const string InboxSetting = "DevHost:MailInbox";
+
     public int WebPort { get; }
 
     public int SmtpPort { get; }
@@ -74,6 +77,7 @@ public sealed class Smtp4devProcess : IAsyncDisposable
         configuration[SettingNames.ConfigKey(SettingNames.MailSmtpHost)] = "127.0.0.1";
         configuration[SettingNames.ConfigKey(SettingNames.MailSmtpPort)] = server.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         configuration[SettingNames.ConfigKey(SettingNames.MailSecurity)] = "none";
+        configuration[InboxSetting] = server.WebUrl;
         Console.WriteLine($"Mail is delivered to smtp4dev: read it at {server.WebUrl} (SMTP on 127.0.0.1:{server.SmtpPort})");
         return server;
     }

@@ -1,7 +1,7 @@
 // The Function App's settings: every setting the code reads in Azure
 // (functions/ForumCloud.Functions/Platform/SettingNames.cs; a test keeps the two in step), with
 // identity-based connections only: no storage key, no connection string with a key, and the one
-// secret (Direct Line) as a Key Vault reference. Optionally App Service Authentication (Entra ID).
+// secrets (Direct Line, the SMTP password) as Key Vault references. Optionally App Service Authentication (Entra ID).
 param functionAppName string
 param storageAccountName string
 param applicationInsightsName string
@@ -11,6 +11,16 @@ param directLineSecretUri string
 param staffRole string = 'ForumCloud.Staff'
 param easyAuthEnabled bool = false
 param easyAuthClientId string = ''
+@description('Mail (SMTP): see main.bicep. The password arrives only as a Key Vault secret URI (empty: none).')
+param smtpHost string = ''
+param smtpPort int = 587
+param smtpSecurity string = 'starttls'
+param smtpFrom string = ''
+param smtpUsername string = ''
+param hasSmtpPassword bool = false
+param smtpPasswordSecretUri string = ''
+@description('The https origin that links in mails point at.')
+param publicBaseUrl string
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -45,6 +55,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Staff access: function keys always; with Easy Auth also the staff app role.
     ForumCloud__EasyAuthEnabled: easyAuthEnabled ? 'true' : 'false'
     ForumCloud__StaffRole: staffRole
+    // Mail over SMTP; no host: notices stay pending in the outbox (the app logs why).
+    ForumCloud__Mail__SmtpHost: smtpHost
+    ForumCloud__Mail__SmtpPort: string(smtpPort)
+    ForumCloud__Mail__Security: smtpSecurity
+    ForumCloud__Mail__From: smtpFrom
+    ForumCloud__Mail__Username: smtpUsername
+    ForumCloud__Mail__Password: hasSmtpPassword ? '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})' : ''
+    ForumCloud__PublicBaseUrl: publicBaseUrl
     // Every certificate needs a staff decision unless this is 'verified-applicants' (README: legal caveat).
     ForumCloud__Filings__AutoRegister: 'off'
   }

@@ -1,4 +1,4 @@
-// Key Vault for the one secret the app holds (the Direct Line secret). RBAC authorization only;
+// Key Vault for the secrets the app holds (the Direct Line secret, the SMTP password if any). RBAC authorization only;
 // soft delete with short retention, no purge protection, so `azd down --purge` can remove it.
 param name string
 param location string = resourceGroup().location

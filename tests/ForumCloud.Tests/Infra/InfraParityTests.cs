@@ -92,10 +92,29 @@ public sealed class InfraParityTests
     }
 
     [Fact]
+    public void The_smtp_password_goes_into_key_vault_and_the_app_setting_only_references_it()
+    {
+        var without = CompiledInfra.Evaluate();
+        Assert.Equal("", ArmExpression.Text(AppSettings(without)[SettingNames.MailPassword]));
+        Assert.Equal("587", ArmExpression.Text(AppSettings(without)[SettingNames.MailSmtpPort]));
+        Assert.Equal("starttls", ArmExpression.Text(AppSettings(without)[SettingNames.MailSecurity]));
+
+        var with = CompiledInfra.Evaluate(new Dictionary<string, object?> { ["smtpHost"] = "smtp.azurecomm.net", ["smtpUsername"] = "forum", ["smtpPassword"] = "s3cret-value" });
+        var settings = AppSettings(with);
+        Assert.Equal("smtp.azurecomm.net", ArmExpression.Text(settings[SettingNames.MailSmtpHost]));
+        var password = ArmExpression.Text(settings[SettingNames.MailPassword]);
+        Assert.Matches(@"^@Microsoft\.KeyVault\(SecretUri=⟨.*'mail-secret'.*outputs\.secretUri\.value⟩\)$", password);
+        Assert.DoesNotContain("s3cret-value", string.Join("\n", settings.Values.Select(ArmExpression.Text)));
+        Assert.Contains(with.OfType("Microsoft.KeyVault/vaults/secrets"), s => s.Deployed == true && s.Module != with.Single("Microsoft.BotService/botServices").Module);
+        Assert.DoesNotContain(without.OfType("Microsoft.KeyVault/vaults/secrets"), s => s.Deployed == true && s.Module != without.Single("Microsoft.BotService/botServices").Module);
+        Assert.Equal("securestring", CompiledInfra.Json["parameters"]!["smtpPassword"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void The_direct_line_secret_goes_from_the_channel_into_key_vault_only()
     {
         var template = CompiledInfra.Evaluate();
-        var secret = template.Single("Microsoft.KeyVault/vaults/secrets");
+        var secret = Assert.Single(template.OfType("Microsoft.KeyVault/vaults/secrets"), s => s.Module == template.Single("Microsoft.BotService/botServices").Module);
         var value = secret.Text("properties.value");
         Assert.StartsWith("⟨coalesce(", value);
         Assert.Contains("tryGet(tryGet(tryGet(listChannelWithKeys(resourceId('Microsoft.BotService/botServices/channels', parameters('name'), 'DirectLineChannel')", value);
