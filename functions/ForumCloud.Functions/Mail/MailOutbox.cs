@@ -10,7 +10,7 @@ namespace ForumCloud.Functions.Mail;
 /// The one way mail leaves ForumCloud: <see cref="QueueAsync"/> renders each mail, writes it to the outbox
 /// (notifications table) once under its deterministic key, and queues it on mail-outbox for delivery. Once it has
 /// returned the mail is durable: a lost queue message is picked up by <see cref="MailSweep"/>. Queuing the same
-/// key again writes nothing; it re-queues the mail only if it is still pending and untried.
+/// key again (a redelivered message, a timer's second run) writes and queues nothing, so redelivery changes nothing.
 /// </summary>
 public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogger<MailOutbox> logger)
 {
@@ -44,7 +44,7 @@ public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogge
         }
     }
 
-    /// <summary>The rows to queue: those written now, and those already there that are still pending and untried.</summary>
+    /// <summary>The rows written now (those already there have their own message, or the sweep queues them).</summary>
     private async Task<List<OutboxRow>> WriteAsync(OutboxRow[] rows, CancellationToken cancellationToken)
     {
         try
@@ -67,8 +67,7 @@ public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogge
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                var existing = (await Table.GetEntityAsync<OutboxRow>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken)).Value;
-                if (existing.StatusValue == MailStatus.Pending && existing.Attempts == 0) due.Add(existing);
+                // Queued before: kept as it is.
             }
         }
 

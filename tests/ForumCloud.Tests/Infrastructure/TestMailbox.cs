@@ -85,11 +85,14 @@ public sealed class TestMailbox : IAsyncDisposable
     public IReadOnlyList<MimeMessage> To(string address) =>
         _received.Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
 
-    /// <summary>Waits until <paramref name="count"/> messages to the address have arrived whose subject contains <paramref name="subjectPart"/>.</summary>
+    /// <summary>
+    /// Waits until <paramref name="count"/> messages to the address have arrived whose subject contains <paramref name="subjectPart"/>.
+    /// Generous by default: in the full suite the shared runner also mails every other test's registrations (bursts of hundreds).
+    /// </summary>
     public Task<IReadOnlyList<MimeMessage>> WaitAsync(string address, string subjectPart = "", int count = 1, TimeSpan? timeout = null) =>
         Eventually.ValueAsync(
             () => Task.FromResult((IReadOnlyList<MimeMessage>)To(address).Where(m => (m.Subject ?? "").Contains(subjectPart, StringComparison.Ordinal)).ToList()),
-            list => list.Count >= count, timeout ?? TimeSpan.FromSeconds(45), what: $"{count} mail(s) '{subjectPart}'");
+            list => list.Count >= count, timeout ?? TimeSpan.FromSeconds(120), what: $"{count} mail(s) '{subjectPart}'");
 
     public async ValueTask DisposeAsync()
     {

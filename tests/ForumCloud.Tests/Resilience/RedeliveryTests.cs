@@ -32,6 +32,12 @@ public sealed class RedeliveryTests : IAsyncLifetime
         var messages = await DrainAsync(QueueNames.RegistrationChanges);
         Assert.True(messages.Count >= 3, $"{messages.Count} messages");
         await AssertIdempotentAsync("RegistrationChanges", messages);
+
+        // The mails those changes queued: delivered again (or poisoned after being sent), nothing changes.
+        var mails = await DrainAsync(QueueNames.MailOutbox);
+        Assert.True(mails.Count >= 3, $"{mails.Count} mail messages");
+        await AssertIdempotentAsync("DeliverMail", mails);
+        await AssertIdempotentAsync("DeliverMailPoison", mails);
     }
 
     [Fact]
