@@ -25,6 +25,9 @@ public sealed class SeedTests
         var http = await SharedRunner.ClientAsync();
         var harbour = await Problems.JsonAsync(await http.GetAsync("api/staff/partners/par_demoharbouruniversit"), HttpStatusCode.OK);
         Assert.Equal("hong-kong-macao-taiwan", harbour.GetProperty("regionCategory").GetString());
+        // Demo partners are loaded verified, so local use keeps working without a verification mail.
+        Assert.Equal("active", harbour.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.String, harbour.GetProperty("verifiedAt").ValueKind);
 
         var lab = await PartnerApi.StaffGetAsync(http, "coo_demophotonicslab2222");
         Assert.Equal("active", lab.GetProperty("status").GetString());
