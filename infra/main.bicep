@@ -137,6 +137,7 @@ var tableNames = [
   'reminders'
   'filings'
   'filingkeys'
+  'applicants'
   'counters'
   'checkinsecrets'
 ]

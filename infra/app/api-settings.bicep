@@ -87,6 +87,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ForumCloud__PublicBaseUrl: publicBaseUrl
     // Minutes an anonymous registration holds its seat until confirmed by the mailed link.
     ForumCloud__Registrations__HoldMinutes: '30'
+    // Every certificate needs a staff decision unless this is 'verified-applicants' (README: legal caveat).
+    ForumCloud__Filings__AutoRegister: 'off'
   })
 }
 

@@ -17,6 +17,11 @@ namespace ForumCloud.Benchmarks;
 /// The runner's queue listeners are paused while the filings are submitted, so that the two phases are
 /// measured apart on this small machine: submitRps = filings / submission time; processedPerSec =
 /// filings / (time from resuming the listeners until the last filing is final).
+/// Filings come from ten verified applicants (one enterprise each). No certificate is issued without a staff decision
+/// (issue 12), so screening ends in awaiting-registration or review-required, and `final` counts filings that reached
+/// a decided or awaiting-decision state; then the scenario decides as staff would (approve free and restricted
+/// filings, reject likely prohibited ones) over HTTP, and the certificate checks run on the numbers that gave:
+/// decidedPerSec = filings / decision time.
 /// </summary>
 public sealed class FilingPipelineScenario : IScenario
 {
@@ -35,7 +40,9 @@ public sealed class FilingPipelineScenario : IScenario
         ("import", "Caustic soda plant", "Mercury cell electrolysis.", 2),
     ];
 
-    private static readonly HashSet<string> FinalStatuses = ["registered", "review-required", "rejected", "processing-failed"];
+    private const int Applicants = 10;
+
+    private static readonly HashSet<string> FinalStatuses = ["awaiting-registration", "registered", "review-required", "rejected", "processing-failed"];
 
     public string Name => "filing-pipeline";
 
@@ -45,6 +52,8 @@ public sealed class FilingPipelineScenario : IScenario
         var rawQueueSendRps = await bench.RawQueueSendRpsAsync();
 
         var bodies = Enumerable.Range(0, count).Select(Body).ToList();
+        var tokens = new List<string>();
+        for (var a = 0; a < Applicants; a++) tokens.Add(await BenchIdentities.VerifiedApplicantAsync(bench, UsccOf(a)));
         var listeners = bench.Runner.Services.GetServices<IHostedService>().OfType<QueueTriggerListener>().ToList();
         foreach (var listener in listeners) await listener.StopAsync(CancellationToken.None);
 
@@ -52,12 +61,14 @@ public sealed class FilingPipelineScenario : IScenario
         var watch = Stopwatch.StartNew();
         using (var gate = new SemaphoreSlim(32))
         {
-            var tasks = bodies.Select(async body =>
+            var tasks = bodies.Select(async (body, i) =>
             {
                 await gate.WaitAsync();
                 try
                 {
-                    var response = await bench.Http.PostAsync("api/filings", new StringContent(body, Encoding.UTF8, "application/json"));
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "api/filings") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                    request.Headers.Add("X-Access-Token", tokens[i % Applicants]);
+                    var response = await bench.Http.SendAsync(request);
                     var text = await response.Content.ReadAsStringAsync();
                     if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Submission failed: {(int)response.StatusCode} {text}");
                     return JsonDocument.Parse(text).RootElement.GetProperty("filingId").GetString()!;
@@ -98,6 +109,15 @@ public sealed class FilingPipelineScenario : IScenario
         var cpuAfter = bench.CpuSeconds();
         Console.Error.WriteLine($"cpu seconds while processing: runner+client {cpuAfter.Runner - cpuBefore.Runner:F1}, azurite {cpuAfter.Azurite - cpuBefore.Azurite:F1}, wall {watch.Elapsed.TotalSeconds:F1}");
         Console.Error.WriteLine("storage requests per filing while processing: " + JsonSerializer.Serialize(requestsPerFiling));
+        var final = filings.Count(f => FinalStatuses.Contains(f.GetString("Status") ?? ""));
+        var awaiting = filings.Count(f => f.GetString("Status") == "awaiting-registration");
+        var review = filings.Count(f => f.GetString("Status") == "review-required");
+
+        // Staff decide every filing waiting for them.
+        watch.Restart();
+        var decided = await DecideAsync(bench, filings.Where(f => f.GetString("Status") is "awaiting-registration" or "review-required").ToList());
+        var decideSeconds = watch.Elapsed.TotalSeconds;
+        filings = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {FilingRecord.RowKey}"), select: ["PartitionKey", "Status", "CertificateNumber"]).ToListAsync();
         var numbers = filings.Select(f => f.GetString("CertificateNumber")).OfType<string>().ToList();
         var duplicates = numbers.Count - numbers.Distinct().Count();
         var gaps = numbers.GroupBy(x => x[..6]).Sum(series =>
@@ -112,9 +132,11 @@ public sealed class FilingPipelineScenario : IScenario
         {
             scenario = Name,
             filings = count,
-            final = filings.Count(f => FinalStatuses.Contains(f.GetString("Status") ?? "")),
+            final,
+            awaitingRegistration = awaiting,
+            reviewRequired = review,
+            decided,
             registered = CountOf("registered"),
-            reviewRequired = CountOf("review-required"),
             rejected = CountOf("rejected"),
             duplicateCertificates = duplicates,
             gaps,
@@ -123,7 +145,39 @@ public sealed class FilingPipelineScenario : IScenario
             rawQueueSendRps,
             ratio = Math.Round(processedPerSec / rawQueueSendRps, 2),
             storageRequestsPerFiling = Math.Round(requestsPerFiling.Values.Sum(), 2),
+            decidedPerSec = Math.Round(decided / Math.Max(decideSeconds, 0.001), 1),
         };
+    }
+
+    /// <summary>Approves free and restricted filings, rejects likely prohibited ones (as staff would), 16 at a time.</summary>
+    private static async Task<int> DecideAsync(BenchEnvironment bench, IReadOnlyList<TableEntity> waiting)
+    {
+        var flagged = (await bench.Storage.Table(TableNames.Filings).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"LikelyProhibited eq {true}"), select: ["PartitionKey"]).ToListAsync())
+            .Select(e => e.PartitionKey).ToHashSet(StringComparer.Ordinal);
+        using var gate = new SemaphoreSlim(16);
+        var results = await Task.WhenAll(waiting.Select(async f =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var reject = flagged.Contains(f.PartitionKey);
+                var body = JsonSerializer.Serialize(new { decision = reject ? "reject" : "approve", note = reject ? "Prohibited catalogue item." : "Checked." });
+                var response = await bench.Http.PostAsync($"api/staff/filings/{f.PartitionKey}/decision", new StringContent(body, Encoding.UTF8, "application/json"));
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Decision failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                return 1;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return results.Sum();
+    }
+
+    private static string UsccOf(int applicant)
+    {
+        var first17 = "911101" + applicant.ToString("D2") + (100000000 + applicant).ToString("D9");
+        return first17 + UnifiedSocialCreditCode.CheckCharacter(first17);
     }
 
     private static string Body(int i)
@@ -131,8 +185,7 @@ public sealed class FilingPipelineScenario : IScenario
         var total = Mix.Sum(m => m.Weight);
         var pick = i * 37 % total; // deterministic spread of the mix over the run
         var entry = Mix.First(m => (pick -= m.Weight) < 0);
-        var first17 = "911101" + (i % 100).ToString("D2") + (100000000 + i).ToString("D9");
-        var uscc = first17 + UnifiedSocialCreditCode.CheckCharacter(first17);
+        var uscc = UsccOf(i % Applicants);
         return JsonSerializer.Serialize(new
         {
             direction = entry.Direction,

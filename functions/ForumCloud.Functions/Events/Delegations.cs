@@ -72,6 +72,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
             RegistrationWindow.Demand(ledger is null ? null : eventRow, time.GetUtcNow());
 
             // Enqueued in order before any is awaited: the lane sees them in request order.
+            await allocator.OpenLaneAsync(eventId);
             var seats = valid.Select(v =>
             {
                 var (request, token) = RegistrationDesk.SeatRequestFor(eventId, v.Attendee, v.Key, v.Fingerprint);

@@ -49,6 +49,17 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
     /// A lane is created only for an event that exists (a cached point read; 404 otherwise), so requests for
     /// random ids cost a read each and leave nothing behind.
     /// </summary>
+    /// <summary>
+    /// Opens the event's lane ahead of a series of requests (a delegation), so that requests enqueued one after
+    /// another without awaiting keep their order: only the first request for a lane-less event awaits the check.
+    /// </summary>
+    public async Task OpenLaneAsync(string eventId)
+    {
+        if (_lanes.ContainsKey(eventId)) return;
+        await catalog.GetSnapshotAsync(eventId, CancellationToken.None);
+        _lanes.GetOrAdd(eventId, id => new Lane(id, this));
+    }
+
     public async Task<Allocation> AllocateAsync(SeatRequest request)
     {
         while (true)
@@ -282,12 +293,13 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 catalog.Forget(eventId);
 
                 // Holds are announced by their confirmation link (RegistrationHolds), not by a confirmed/waitlisted notice.
-                // Not awaited: the lane goes on with the next batch while the message is sent. A send that fails is
+                // The message is not awaited: the lane goes on with the next batch while the message is sent. A send that fails is
                 // logged, and the PendingNotice marks this transaction wrote make the sweeper send it again.
                 var announced = items.Select((p, i) => (p, i)).Where(x => x.p.Request.Hold is null).Select(x => new ChangedRegistration(
                     allocations[x.i]!.Status == RegistrationStatus.Confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted,
                     x.p.Code, allocations[x.i]!.WaitlistPosition)).ToList();
-                if (announced.Count > 0) _ = changes.PublishAfterCommitAsync(new RegistrationChange(eventId, announced));
+                // Sent even with only holds in the batch (no notice): its handler refreshes the catalogue's seat counts.
+                _ = changes.PublishAfterCommitAsync(new RegistrationChange(eventId, announced));
                 return;
             }
         }

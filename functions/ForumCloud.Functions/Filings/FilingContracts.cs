@@ -31,10 +31,16 @@ public enum FilingStatus
 {
     Submitted,
     Screening,
+
+    /// <summary>Screened free; waits for staff to register it (3 working days), unless auto-registration applies.</summary>
+    AwaitingRegistration,
     Registered,
     ReviewRequired,
     Rejected,
     ProcessingFailed,
+
+    /// <summary>Staff voided the certificate; its number is never reused.</summary>
+    Voided,
 }
 
 public enum TechnologyControl
@@ -71,6 +77,9 @@ public sealed record TechnologyRequest(string? Name, string? Field, string? Desc
 public sealed record ValueRequest(decimal? Amount, string? Currency);
 
 public sealed record StaffDecisionRequest(StaffDecisionKind? Decision, string? Note);
+
+/// <summary>POST /api/staff/filings/{filingId}/void.</summary>
+public sealed record VoidRequest(string? Note);
 
 /// <summary>A validated filing as it is stored and shown back (clean, trimmed, upper-cased codes).</summary>
 public sealed record FilingDetails(
@@ -117,7 +126,17 @@ public sealed record FilingView(
     string? FailureReason,
     DateTimeOffset SubmittedAt,
     FilingDetails Filing,
-    IReadOnlyList<FilingHistoryEntry> History);
+    IReadOnlyList<FilingHistoryEntry> History)
+{
+    public string? ApplicantId { get; init; }
+
+    /// <summary>A catalogue match for a prohibited item: staff reject it with the matched item as the reason.</summary>
+    public bool LikelyProhibited { get; init; }
+
+    public string? VoidReason { get; init; }
+
+    public DateTimeOffset? VoidedAt { get; init; }
+}
 
 public sealed record FilingListItem(
     string FilingId,
@@ -150,8 +169,8 @@ public sealed record FilingWork(string? FilingId = null, IReadOnlyList<Submitted
 }
 
 /// <summary>A filing as its submission stored it (no personal data, no token hash): enough to screen it and write the outcome.</summary>
-public sealed record SubmittedFiling(string FilingId, string ETag, FilingDirection Direction, TechnologyDetails Technology, DateTimeOffset SubmittedAt, IReadOnlyList<FilingHistoryEntry> History)
+public sealed record SubmittedFiling(string FilingId, string ETag, FilingDirection Direction, TechnologyDetails Technology, DateTimeOffset SubmittedAt, IReadOnlyList<FilingHistoryEntry> History, string? ApplicantId = null)
 {
     public static SubmittedFiling Of(FilingRecord record) =>
-        new(record.FilingId, record.ETag.ToString(), record.Details.Direction, record.Details.Technology, record.SubmittedAt, record.History.ToList());
+        new(record.FilingId, record.ETag.ToString(), record.Details.Direction, record.Details.Technology, record.SubmittedAt, record.History.ToList(), record.ApplicantId);
 }

@@ -13,6 +13,7 @@ public sealed class FilingFunctions(
     FilingStore store,
     FilingDecisions decisions,
     FilingDeadlines deadlines,
+    FilingVoids voids,
     StaffGate staffGate,
     ILogger<FilingFunctions> logger)
 {
@@ -26,7 +27,7 @@ public sealed class FilingFunctions(
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadJsonAsync<FilingSubmissionRequest>(request, cancellationToken);
-            var accepted = await submissions.SubmitAsync(body, cancellationToken);
+            var accepted = await submissions.SubmitAsync(body, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
             return ApiResults.Accepted(accepted.StatusUrl, accepted);
         });
 
@@ -80,6 +81,21 @@ public sealed class FilingFunctions(
             var id = RouteIds.Require(FilingId, filingId);
             var body = await RequestBody.ReadJsonAsync<StaffDecisionRequest>(request, cancellationToken);
             await decisions.DecideAsync(id, body, actor, cancellationToken);
+            return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
+        });
+
+    [Function("VoidFiling")]
+    public Task<IActionResult> Void(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/filings/{filingId}/void")] HttpRequest request,
+        string filingId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var id = RouteIds.Require(FilingId, filingId);
+            var body = await RequestBody.ReadJsonAsync<VoidRequest>(request, cancellationToken);
+            await voids.VoidAsync(id, body, actor, cancellationToken);
+            logger.LogInformation("Filing {FilingId} voided by staff", id);
             return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
         });
 }

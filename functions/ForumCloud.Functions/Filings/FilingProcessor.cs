@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>
-/// The queue step: submitted → screening → registered | review-required | rejected. Idempotent: a
+/// The queue step: submitted → screening → awaiting-registration | review-required (registered only when
+/// <see cref="AutoRegistration"/> applies). Idempotent: a
 /// filing past screening is left alone, every write is guarded by the record's ETag (a lost race
 /// re-reads and decides again), and the certificate number comes from <see cref="CertificateCounter"/>,
 /// which gives a filing that asks twice the same number.
@@ -14,6 +15,7 @@ public sealed class FilingProcessor(
     IFilingScreening screening,
     CertificateCounter counter,
     FilingDeadlines deadlines,
+    AutoRegistration autoRegistration,
     TimeProvider clock,
     ILogger<FilingProcessor> logger)
 {
@@ -53,7 +55,7 @@ public sealed class FilingProcessor(
             // The stored record passed validation at submission; one that no longer does is corrupt.
             FilingValidation.Validate(FilingValidation.RequestOf(record.Details), ShanghaiClock.DateOf(record.SubmittedAt));
 
-            var outcome = await DecideAsync(filingId, record.Details.Direction, record.Details.Technology, record.SubmittedAt, cancellationToken);
+            var outcome = await DecideAsync(filingId, record.Details.Direction, record.Details.Technology, record.SubmittedAt, record.ApplicantId, cancellationToken);
             outcome.ApplyTo(record);
             record.LastError = null;
             history.Add(new FilingHistoryEntry(clock.GetUtcNow(), record.Status, Actor, outcome.Note));
@@ -67,12 +69,20 @@ public sealed class FilingProcessor(
         throw new InvalidOperationException($"Filing {filingId} kept changing while it was processed.");
     }
 
-    /// <summary>Screening, and for a free technology the certificate number (the same one if asked again).</summary>
-    private async Task<FilingOutcome> DecideAsync(string filingId, FilingDirection direction, TechnologyDetails technology, DateTimeOffset submittedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Screening is advice: no certificate without a staff decision (issue 12). A free technology awaits registration by
+    /// staff within 3 working days, unless <see cref="AutoRegistration"/> applies (then the certificate number, the same
+    /// one if asked again); a restricted one awaits review; a prohibited match awaits review flagged likely prohibited
+    /// (staff reject it with the item as the reason).
+    /// </summary>
+    private async Task<FilingOutcome> DecideAsync(string filingId, FilingDirection direction, TechnologyDetails technology, DateTimeOffset submittedAt, string? applicantId, CancellationToken cancellationToken)
     {
         var result = screening.Screen(direction, technology);
         switch (result.Control)
         {
+            case TechnologyControl.Free when !await autoRegistration.AppliesToAsync(applicantId, cancellationToken):
+                var (awaitBy, awaitNote) = deadlines.ForRegistration(submittedAt);
+                return new FilingOutcome(FilingStatus.AwaitingRegistration, result, null, awaitBy, awaitNote, "No catalogue item matched: awaiting registration by commission staff.");
             case TechnologyControl.Free:
                 var number = await counter.AssignAsync(filingId, direction, cancellationToken);
                 var (dueBy, dueNote) = deadlines.ForRegistration(submittedAt);
@@ -82,15 +92,18 @@ public sealed class FilingProcessor(
                 return new FilingOutcome(FilingStatus.ReviewRequired, result, null, reviewBy, reviewNote,
                     "Matches restricted catalogue item(s) " + Describe(result, TechnologyControl.Restricted) + ": staff review required.");
             default:
-                var (rejectBy, rejectNote) = deadlines.ForRegistration(submittedAt);
-                return new FilingOutcome(FilingStatus.Rejected, result, null, rejectBy, rejectNote,
-                    "Matches prohibited catalogue item(s) " + Describe(result, TechnologyControl.Prohibited) + ": filing rejected.");
+                var (prohibitedBy, prohibitedNote) = deadlines.ForReview(submittedAt, direction);
+                return new FilingOutcome(FilingStatus.ReviewRequired, result, null, prohibitedBy, prohibitedNote,
+                    "Matches prohibited catalogue item(s) " + Describe(result, TechnologyControl.Prohibited) + ": likely prohibited, staff review required.")
+                {
+                    LikelyProhibited = true,
+                };
         }
     }
 
     private async Task<bool> TryProcessCopyAsync(SubmittedFiling copy, CancellationToken cancellationToken)
     {
-        var outcome = await DecideAsync(copy.FilingId, copy.Direction, copy.Technology, copy.SubmittedAt, cancellationToken);
+        var outcome = await DecideAsync(copy.FilingId, copy.Direction, copy.Technology, copy.SubmittedAt, copy.ApplicantId, cancellationToken);
         var history = copy.History
             .Append(ScreeningEntry(clock.GetUtcNow(), null))
             .Append(new FilingHistoryEntry(clock.GetUtcNow(), outcome.Status, Actor, outcome.Note))

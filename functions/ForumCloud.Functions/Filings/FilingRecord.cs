@@ -25,6 +25,15 @@ public sealed class FilingRecord
 
     public required string AccessTokenHash { get; init; }
 
+    /// <summary>The verified applicant that filed it (null on filings from before applicants existed).</summary>
+    public string? ApplicantId { get; init; }
+
+    public bool LikelyProhibited { get; set; }
+
+    public string? VoidReason { get; set; }
+
+    public DateTimeOffset? VoidedAt { get; set; }
+
     public FilingStatus Status { get; set; }
 
     public DateOnly DecisionDueBy { get; set; }
@@ -74,6 +83,10 @@ public sealed class FilingRecord
             ["StaffDecisionNote"] = StaffDecisionNote,
             ["StaffDecisionBy"] = StaffDecisionBy,
             ["History"] = HistoryJson(History),
+            ["ApplicantId"] = ApplicantId,
+            ["LikelyProhibited"] = LikelyProhibited,
+            ["VoidReason"] = VoidReason,
+            ["VoidedAt"] = VoidedAt,
         };
         entity.ETag = ETag;
         return entity;
@@ -98,6 +111,10 @@ public sealed class FilingRecord
         StaffDecisionNote = entity.GetString("StaffDecisionNote"),
         StaffDecisionBy = entity.GetString("StaffDecisionBy"),
         History = HistoryOf(entity),
+        ApplicantId = entity.GetString("ApplicantId"),
+        LikelyProhibited = entity.GetBoolean("LikelyProhibited") ?? false,
+        VoidReason = entity.GetString("VoidReason"),
+        VoidedAt = entity.GetDateTimeOffset("VoidedAt"),
         ETag = entity.ETag,
     };
 
@@ -114,9 +131,13 @@ public sealed class FilingRecord
 /// <summary>What processing decided for a filing: its status, screening, certificate number and deadline.</summary>
 public sealed record FilingOutcome(FilingStatus Status, ScreeningResult Screening, string? CertificateNumber, DateOnly DueBy, string DueNote, string Note)
 {
+    /// <summary>A prohibited catalogue item matched: staff see the flag (and reject with the item as the reason).</summary>
+    public bool LikelyProhibited { get; init; }
+
     public void ApplyTo(FilingRecord record)
     {
         record.Status = Status;
+        record.LikelyProhibited = LikelyProhibited;
         record.Screening = Screening;
         if (CertificateNumber is not null) record.CertificateNumber = CertificateNumber;
         (record.DecisionDueBy, record.DecisionDueNote) = (DueBy, DueNote);

@@ -67,6 +67,7 @@ public sealed class FilingStore(StorageAccount storage)
             ["DecisionDueBy"] = outcome.DueBy.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["DecisionDueNote"] = outcome.DueNote,
             ["History"] = FilingRecord.HistoryJson(history),
+            ["LikelyProhibited"] = outcome.LikelyProhibited,
         };
         if (outcome.CertificateNumber is { } number) patch["CertificateNumber"] = number;
         try

@@ -10,6 +10,7 @@ namespace ForumCloud.Functions.Filings;
 /// accepted (202) even if the enqueue fails: the filing sweeper (<see cref="FilingSweep"/>) enqueues it.
 /// </summary>
 public sealed class FilingSubmissions(
+    ApplicantRegistry applicants,
     FilingStore store,
     FilingKeys keys,
     FilingQueue queue,
@@ -19,16 +20,28 @@ public sealed class FilingSubmissions(
 {
     public const string ApplicantActor = "applicant";
 
-    public async Task<FilingAccepted> SubmitAsync(FilingSubmissionRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A verified applicant files for its own enterprise: 403 without its token, 400 for a bad body, 422 when the
+    /// domestic party's USCC is not the applicant's. Nothing is stored on any refusal.
+    /// </summary>
+    public async Task<FilingAccepted> SubmitAsync(FilingSubmissionRequest request, string? applicantToken, CancellationToken cancellationToken)
     {
+        var applicant = await applicants.AuthenticateAsync(applicantToken, cancellationToken);
         var details = FilingValidation.Validate(request, ShanghaiClock.Today(clock));
+        if (details.DomesticParty.Uscc != applicant.Uscc)
+        {
+            const string why = "The domestic party must be the applicant's own enterprise: its unified social credit code is the one the applicant registered.";
+            throw new ProblemException(422, "The domestic party is not the applicant's enterprise.", why,
+                new Dictionary<string, string[]> { ["domesticParty.uscc"] = [why] });
+        }
+
         var filingId = Ids.New("fil");
         var token = Secrets.NewToken();
 
-        if (await keys.ClaimAsync(details, filingId, cancellationToken) is not null)
+        if (await keys.ClaimAsync(details, applicant.ApplicantId, filingId, cancellationToken) is not null)
         {
             throw ProblemException.Conflict("Duplicate filing.",
-                "A filing with this unified social credit code, contract number and direction already exists.");
+                "This applicant already has a filing with this unified social credit code, contract number and direction (a rejected or voided one does not count).");
         }
 
         FilingRecord record;
@@ -42,6 +55,7 @@ public sealed class FilingSubmissions(
                 Details = details,
                 SubmittedAt = now,
                 AccessTokenHash = Secrets.Hash(token),
+                ApplicantId = applicant.ApplicantId,
                 Status = FilingStatus.Submitted,
                 DecisionDueBy = dueBy,
                 DecisionDueNote = note,
@@ -51,7 +65,7 @@ public sealed class FilingSubmissions(
         catch (Exception ex)
         {
             logger.LogWarning("Submission of filing {FilingId} failed ({Error}); rolling back", filingId, ex.GetType().Name);
-            await RollBackAsync(details, filingId);
+            await RollBackAsync(details, applicant.ApplicantId, filingId);
             throw;
         }
 
@@ -68,13 +82,13 @@ public sealed class FilingSubmissions(
         return new FilingAccepted(filingId, FilingStatus.Submitted, "/api/filings/" + filingId, token);
     }
 
-    private async Task RollBackAsync(FilingDetails details, string filingId)
+    private async Task RollBackAsync(FilingDetails details, string applicantId, string filingId)
     {
         try
         {
             // Filing first, then guard: a guard briefly without its filing is the harmless direction.
             await store.DeleteAsync(filingId, CancellationToken.None);
-            await keys.ReleaseAsync(details, filingId, CancellationToken.None);
+            await keys.ReleaseAsync(details, applicantId, filingId, CancellationToken.None);
         }
         catch (Exception ex)
         {

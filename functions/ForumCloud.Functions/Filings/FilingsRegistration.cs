@@ -25,6 +25,9 @@ public static class FilingsRegistration
         services.AddSingleton<FilingSweep>();
         services.AddSingleton<FilingDecisions>();
         services.AddSingleton<FilingViews>();
+        services.AddSingleton<ApplicantRegistry>();
+        services.AddSingleton<AutoRegistration>();
+        services.AddSingleton<FilingVoids>();
         return services;
     }
 }

@@ -112,7 +112,12 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
         if (string.IsNullOrEmpty(accessToken)) throw NotFound();
         var found = await FindAsync(cooperationId, cancellationToken) ?? throw NotFound();
         var partner = await partners.FindAsync(found.Record.PartnerId, cancellationToken);
-        if (partner is null || !Secrets.Matches(accessToken, partner.AccessTokenHash)) throw NotFound();
+        switch (PartnerRegistry.AccessOf(partner, accessToken))
+        {
+            case PartnerAccess.Suspended: throw PartnerRegistry.Suspended();
+            case PartnerAccess.Unknown: throw NotFound();
+        }
+
         return CooperationWithHistory.Of(found.Record, found.History.Select(h => h.AsSeenByPartner()).ToList());
     }
 

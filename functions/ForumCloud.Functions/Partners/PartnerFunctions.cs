@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Partners;
 
 /// <summary>
-/// Partner registration and reading. The partner's own route takes its access token; staff read through
-/// a separate `staff/` route, because in Azure a function key is checked by the host per function, and
-/// an anonymous route cannot ask the host whether a key was valid.
+/// Partner registration, verification and reading. The partner's own route takes its access token; staff read
+/// and suspend through separate `staff/` routes, because in Azure a function key is checked by the host per
+/// function, and an anonymous route cannot ask the host whether a key was valid.
 /// </summary>
 public sealed class PartnerFunctions(PartnerRegistry partners, StaffGate staffGate, ILogger<PartnerFunctions> logger)
 {
@@ -22,9 +22,26 @@ public sealed class PartnerFunctions(PartnerRegistry partners, StaffGate staffGa
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadJsonAsync<PartnerCreate>(request, cancellationToken);
-            var created = await partners.RegisterAsync(body, cancellationToken);
-            logger.LogInformation("Partner {PartnerId} registered ({RegionCategory})", created.PartnerId, created.RegionCategory);
-            return ApiResults.Created($"/api/partners/{created.PartnerId}", created);
+            var pending = await partners.RegisterAsync(body, cancellationToken);
+            logger.LogInformation("Partner {PartnerId} registered ({RegionCategory}), pending verification", pending.PartnerId, pending.RegionCategory);
+            return ApiResults.Accepted($"/api/partners/{pending.PartnerId}", pending);
+        });
+
+    [Function("PartnerVerifyPage")]
+    public IActionResult VerifyPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "partners/verify")] HttpRequest request) =>
+        Platform.VerifyPage.Render("验证合作伙伴 · Verify the partner", "/api/partners/verify");
+
+    [Function("VerifyPartner")]
+    public Task<IActionResult> Verify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners/verify")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<VerifyRequest>(request, cancellationToken);
+            var verified = await partners.VerifyAsync(body.Token, cancellationToken);
+            logger.LogInformation("Partner {PartnerId} verified", verified.PartnerId);
+            return ApiResults.Ok(verified);
         });
 
     [Function("GetPartner")]
@@ -48,6 +65,21 @@ public sealed class PartnerFunctions(PartnerRegistry partners, StaffGate staffGa
         {
             staffGate.Demand(request);
             var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            return ApiResults.Ok(PartnerView.Of(await partners.GetAsync(id, cancellationToken)));
+            return ApiResults.Ok(PartnerView.Of(await partners.GetAsync(id, cancellationToken), forStaff: true));
+        });
+
+    [Function("SetPartnerStatus")]
+    public Task<IActionResult> SetStatus(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/partners/{partnerId}/status")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+            var body = await RequestBody.ReadJsonAsync<PartnerStatusChange>(request, cancellationToken);
+            var changed = await partners.SetStatusAsync(id, body, actor, cancellationToken);
+            logger.LogInformation("Partner {PartnerId} set to {Status} by staff", id, changed.Status);
+            return ApiResults.Ok(PartnerView.Of(changed, forStaff: true));
         });
 }

@@ -1,25 +1,111 @@
 using Azure;
 using Azure.Data.Tables;
+using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Partners;
 
 /// <summary>
-/// Registers partner organisations and opens them with their access token. One entity per partner
-/// (PartitionKey = partnerId); the token is stored only as its hash.
+/// Registers partner organisations, verifies them by an emailed one-time link and opens them with their
+/// access token. One entity per partner (PartitionKey = partnerId); tokens are stored only as hashes. A
+/// partner has no access token until its contact address is verified (<see cref="PartnerVerification"/>).
 /// </summary>
-public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
+public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, TimeProvider clock)
 {
     public static readonly IdKind PartnerIds = RouteIds.Generated("par", "partner");
     private const string PartnerRow = "partner";
 
     private TableClient Table => storage.Table(TableNames.Partners);
 
-    public async Task<PartnerCreated> RegisterAsync(PartnerCreate request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the partner as pending verification and mails its contact a one-time link (valid 24 h). The row
+    /// goes first: a lost mail leaves only a pending partner nobody can use, never a link to nothing.
+    /// </summary>
+    public async Task<PartnerPending> RegisterAsync(PartnerCreate request, CancellationToken cancellationToken)
     {
-        var (partner, token) = Validate(request, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var (validated, _) = Validate(request, now);
+        var link = VerificationLinks.NewToken(validated.PartnerId);
+        var partner = validated with
+        {
+            AccessTokenHash = null,
+            Status = PartnerStatus.PendingVerification,
+            VerificationTokenHash = Secrets.Hash(link),
+            VerificationExpiresAt = now + VerificationLinks.Lifetime,
+        };
         await Table.AddEntityAsync(ToEntity(partner), cancellationToken);
-        return new PartnerCreated(partner.PartnerId, token, partner.RegionCategory);
+        await outbox.QueueAsync(PartnerMail.Verification(partner, link, mail.PublicBaseUrl), cancellationToken);
+        return new PartnerPending(partner.PartnerId, PartnerStatus.PendingVerification, partner.RegionCategory);
+    }
+
+    /// <summary>
+    /// POST /api/partners/verify: the link's token, once, within 24 h, turns the pending partner active and
+    /// creates its access token (returned here only). One conditional write: two concurrent uses of the same
+    /// link cannot both get a token.
+    /// </summary>
+    public async Task<PartnerVerified> VerifyAsync(string? token, CancellationToken cancellationToken)
+    {
+        var presented = VerificationLinks.RequireToken(token);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var partnerId = VerificationLinks.SubjectOf(presented);
+            var found = partnerId is null || !PartnerIds.IsValid(partnerId)
+                ? null
+                : (await Table.GetEntityIfExistsAsync<TableEntity>(partnerId, PartnerRow, cancellationToken: cancellationToken)) is { HasValue: true } r ? r.Value : null;
+            var partner = found is null ? null : FromEntity(found);
+            var now = clock.GetUtcNow();
+            var check = VerificationLinks.Check(presented, partner?.VerificationTokenHash, partner?.VerificationExpiresAt,
+                partner is { Status: not PartnerStatus.PendingVerification }, now);
+            if (check != LinkTokenCheck.Valid) throw VerificationLinks.Refusal(check);
+
+            var accessToken = Secrets.NewToken();
+            var verified = partner! with { Status = PartnerStatus.Active, AccessTokenHash = Secrets.Hash(accessToken), VerifiedAt = now };
+            try
+            {
+                await Table.UpdateEntityAsync(ToEntity(verified), found!.ETag, TableUpdateMode.Replace, cancellationToken);
+                return new PartnerVerified(verified.PartnerId, accessToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed meanwhile (the same link used twice at once): read again; the second use now sees "used".
+            }
+        }
+
+        throw new InvalidOperationException("The partner kept changing while it was verified.");
+    }
+
+    /// <summary>Staff suspend or reinstate a verified partner; a partner still pending verification is 409.</summary>
+    public async Task<Partner> SetStatusAsync(string partnerId, PartnerStatusChange request, StaffActor actor, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var to = errors.Enum("status", request.Status);
+        var note = errors.OptionalText("note", request.Note, 2000, multiline: true);
+        if (request.Status is PartnerStatus.PendingVerification) errors.Add("status", "Must be active or suspended.");
+        if (request.Status is PartnerStatus.Suspended && note is null) errors.Add("note", "Required when a partner is suspended: say why.");
+        errors.ThrowIfAny();
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var found = await Table.GetEntityIfExistsAsync<TableEntity>(partnerId, PartnerRow, cancellationToken: cancellationToken);
+            if (!found.HasValue) throw NotFound();
+            var partner = FromEntity(found.Value!);
+            if (partner.Status == PartnerStatus.PendingVerification)
+            {
+                throw ProblemException.Conflict("The partner is not verified yet.", "Only a partner that verified its contact address can be suspended or reinstated.");
+            }
+
+            var changed = partner with { Status = to, StatusNote = note, StatusChangedBy = actor.Name, StatusChangedAt = clock.GetUtcNow() };
+            try
+            {
+                await Table.UpdateEntityAsync(ToEntity(changed), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                return changed;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("The partner kept changing while its status was set.");
     }
 
     /// <summary>Inserts a partner unless one with its id exists (demo seeds); true when this call wrote it.</summary>
@@ -65,13 +151,38 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
     public const string MainlandRefusal =
         "This registry is for international and Hong Kong, Macao and Taiwan partners; mainland (CN) organisations are not registered here.";
 
-    /// <summary>The partner the token opens; 404 for an unknown id or a token that is not this partner's.</summary>
+    /// <summary>
+    /// Whether the token is a verified, active partner's own token for this id. Other capabilities (a
+    /// registration sent in a partner's name) ask this instead of reading partner rows themselves.
+    /// </summary>
+    public async Task<PartnerAccess> AuthenticateAsync(string partnerId, string? accessToken, CancellationToken cancellationToken) =>
+        AccessOf(await FindAsync(partnerId, cancellationToken), accessToken);
+
+    public static PartnerAccess AccessOf(Partner? partner, string? accessToken)
+    {
+        if (partner?.AccessTokenHash is not { } hash || !Secrets.Matches(accessToken, hash)) return PartnerAccess.Unknown;
+        return partner.Status switch
+        {
+            PartnerStatus.Active => PartnerAccess.Verified,
+            PartnerStatus.Suspended => PartnerAccess.Suspended,
+            _ => PartnerAccess.Unknown,
+        };
+    }
+
+    /// <summary>The partner the token opens; 404 for an unknown id or a token that is not this partner's, 403 when suspended.</summary>
     public async Task<Partner> OpenAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
     {
         var partner = await FindAsync(partnerId, cancellationToken);
-        if (partner is null || !Secrets.Matches(accessToken, partner.AccessTokenHash)) throw NotFound();
-        return partner;
+        return AccessOf(partner, accessToken) switch
+        {
+            PartnerAccess.Verified => partner!,
+            PartnerAccess.Suspended => throw Suspended(),
+            _ => throw NotFound(),
+        };
     }
+
+    public static ProblemException Suspended() =>
+        new(403, "The partner is suspended.", "Commission staff have suspended this partner; nothing can be done in its name until they reinstate it.");
 
     /// <summary>A partner for staff (no token); 404 when there is none.</summary>
     public async Task<Partner> GetAsync(string partnerId, CancellationToken cancellationToken) =>
@@ -109,6 +220,13 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
         ["ContactEmail"] = p.ContactEmail,
         ["CreatedAt"] = p.CreatedAt,
         ["AccessTokenHash"] = p.AccessTokenHash,
+        ["Status"] = ApiEnum.Name(p.Status),
+        ["VerificationTokenHash"] = p.VerificationTokenHash,
+        ["VerificationExpiresAt"] = p.VerificationExpiresAt,
+        ["VerifiedAt"] = p.VerifiedAt,
+        ["StatusNote"] = p.StatusNote,
+        ["StatusChangedBy"] = p.StatusChangedBy,
+        ["StatusChangedAt"] = p.StatusChangedAt,
     };
 
     private static Partner FromEntity(TableEntity e) => new(
@@ -121,5 +239,15 @@ public sealed class PartnerRegistry(StorageAccount storage, TimeProvider clock)
         e.GetString("Website"),
         e.GetString("ContactEmail"),
         e.GetDateTimeOffset("CreatedAt") ?? default,
-        e.GetString("AccessTokenHash"));
+        e.GetString("AccessTokenHash"),
+        // Rows written before verification existed have no status; they were usable, so they stay active.
+        e.GetString("Status") is { } status ? ApiEnum.Parse<PartnerStatus>(status) : PartnerStatus.Active,
+        e.GetString("VerificationTokenHash"),
+        e.GetDateTimeOffset("VerificationExpiresAt"),
+        e.GetDateTimeOffset("VerifiedAt"))
+    {
+        StatusNote = e.GetString("StatusNote"),
+        StatusChangedBy = e.GetString("StatusChangedBy"),
+        StatusChangedAt = e.GetDateTimeOffset("StatusChangedAt"),
+    };
 }

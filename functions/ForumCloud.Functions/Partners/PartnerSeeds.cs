@@ -30,8 +30,8 @@ public sealed class PartnerSeeds(PartnerRegistry partners, CooperationBook book,
         {
             if (!PartnerRegistry.PartnerIds.IsValid(seed.PartnerId)) throw new InvalidOperationException($"Seed partner id '{seed.PartnerId}' is not a partner id.");
             var (validated, _) = PartnerRegistry.Validate(new PartnerCreate(seed.Name, seed.NameZh, seed.Country, seed.Type, seed.Website, seed.ContactEmail), now);
-            // A random token nobody holds: demo partners are read through the staff routes.
-            var partner = validated with { PartnerId = seed.PartnerId };
+            // Loaded verified, with a random token nobody holds: demo partners are read through the staff routes.
+            var partner = validated with { PartnerId = seed.PartnerId, Status = PartnerStatus.Active, VerifiedAt = now };
             await partners.AddIfAbsentAsync(partner, cancellationToken);
 
             foreach (var c in seed.Cooperations)

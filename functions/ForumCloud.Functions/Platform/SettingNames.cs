@@ -37,6 +37,12 @@ public static class SettingNames
     /// <summary>Minutes an anonymous registration holds its seat (or waitlist place) until confirmed by the mailed link; default 30.</summary>
     public const string RegistrationHoldMinutes = "ForumCloud__Registrations__HoldMinutes";
 
+    /// <summary>
+    /// "verified-applicants" lets free filings of staff-verified applicants register without a person (default "off":
+    /// every certificate needs a staff decision). See README "Filing applicants and certificates" for the legal caveat.
+    /// </summary>
+    public const string FilingsAutoRegister = "ForumCloud__Filings__AutoRegister";
+
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>`ClientId=...;Authorization=AAD`: telemetry is sent with that managed identity (Application Insights has local auth off).</summary>

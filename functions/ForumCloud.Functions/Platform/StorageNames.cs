@@ -17,6 +17,7 @@ public static class TableNames
     public const string Reminders = "reminders";
     public const string Filings = "filings";
     public const string FilingKeys = "filingkeys";
+    public const string Applicants = "applicants";
     public const string Counters = "counters";
     public const string CheckInSecrets = "checkinsecrets";
 

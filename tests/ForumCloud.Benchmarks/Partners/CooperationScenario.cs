@@ -21,9 +21,7 @@ public sealed class CooperationScenario : IScenario
         var http = bench.Http;
         var rawInsertRps = await bench.RawInsertRpsAsync();
 
-        var partner = await JsonAsync(await http.PostAsync("api/partners", Body(new { name = "Bench University", country = "SG", type = "university", contactEmail = "b@example.org" })));
-        var partnerId = partner.GetProperty("partnerId").GetString()!;
-        var token = partner.GetProperty("accessToken").GetString()!;
+        var (partnerId, token) = await BenchIdentities.VerifiedPartnerAsync(bench);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
         // Creates: every fifth record ends within 30 days, so the scan has reminders to write.

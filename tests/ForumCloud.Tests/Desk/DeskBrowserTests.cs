@@ -22,7 +22,8 @@ public sealed class DeskBrowserTests(ITestOutputHelper output)
 
     private static string Screenshots => Path.Combine(BicepCli.RepoRoot, "TestResults", "desk");
 
-    private static string Key => Environment.GetEnvironmentVariable("FORUMCLOUD_FUNCTION_KEY") is { Length: > 0 } key ? key : "local-desk-key";
+    // The key the runner enforces (generated per start unless FORUMCLOUD_FUNCTION_KEY sets it), typed in like a person would.
+    private static string Key => SharedRunner.App?.Keys.Key ?? Environment.GetEnvironmentVariable(ForumCloud.DevHost.FunctionKeys.Setting) ?? "";
 
     [SkippableTheory]
     [InlineData(1280, 900)]

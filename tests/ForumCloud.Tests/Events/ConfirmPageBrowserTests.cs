@@ -12,8 +12,8 @@ public sealed class ConfirmPageBrowserTests
     [SkippableFact]
     public async Task Opening_the_mailed_link_holds_still_and_the_button_confirms_and_shows_the_manage_token()
     {
-        var browserPath = Environment.GetEnvironmentVariable("FORUMCLOUD_CHROMIUM") is { Length: > 0 } configured ? configured : ChatPageBrowserTests.BrowserPaths.FirstOrDefault(File.Exists);
-        Skip.If(browserPath is null || !File.Exists(browserPath), "No Chromium found (/usr/bin/chromium): install Debian's chromium (.ci/prepare does) to run the confirm page browser test.");
+        var browserPath = HeadlessChromium.PathOrNull;
+        Skip.If(browserPath is null, HeadlessChromium.Missing);
         Skip.If(SharedRunner.ExternalBaseUrl is not null, "reads the mailed link from the test run's own Azurite");
 
         var client = await SharedRunner.ClientAsync();
@@ -23,24 +23,9 @@ public sealed class ConfirmPageBrowserTests
         var (code, token, _) = await HoldTests.LinkAsync(eventId, email);
         var pageUrl = new Uri(client.BaseAddress!, $"/api/confirm?token={Uri.EscapeDataString(token)}");
 
-        var profile = Directory.CreateTempSubdirectory("forumcloud-chromium-");
-        using var browser = Process.Start(new ProcessStartInfo(browserPath!)
+        await using var chromium = await HeadlessChromium.StartAsync(browserPath!);
+        var session = chromium.Session;
         {
-            ArgumentList =
-            {
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                "--disable-dev-shm-usage", $"--user-data-dir={profile.FullName}", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank",
-            },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        try
-        {
-            var port = await ChatPageBrowserTests.DevToolsPortAsync(browser);
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            var page = JsonNode.Parse(await http.GetStringAsync("json/list"))!.AsArray().First(t => t!["type"]!.GetValue<string>() == "page")!;
-            await using var session = await ChatPageBrowserTests.DevToolsSession.ConnectAsync(new Uri(page["webSocketDebuggerUrl"]!.GetValue<string>()));
-
             await session.SendAsync("Page.navigate", new JsonObject { ["url"] = pageUrl.ToString() });
             await session.WaitForAsync("!!document.getElementById('confirm') && !document.getElementById('confirm').disabled", TimeSpan.FromSeconds(30));
             var before = (await EventsApi.StaffListAsync(client, eventId)).Single(r => r.GetProperty("code").GetString() == code);
@@ -53,12 +38,6 @@ public sealed class ConfirmPageBrowserTests
             Assert.Contains(code, shown);
             var manageToken = await session.EvaluateAsync("document.querySelectorAll('#result dd')[2].textContent");
             Assert.Equal(HttpStatusCode.OK, (await EventsApi.GetRegistrationAsync(client, code, manageToken)).StatusCode);
-        }
-        finally
-        {
-            browser.Kill(entireProcessTree: true);
-            await browser.WaitForExitAsync();
-            try { profile.Delete(recursive: true); } catch (IOException) { /* Chromium may still release files */ }
         }
     }
 }

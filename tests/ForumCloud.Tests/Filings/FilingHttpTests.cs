@@ -11,10 +11,11 @@ namespace ForumCloud.Tests.Filings;
 public sealed class FilingHttpTests
 {
     [Fact]
-    public async Task A_free_filing_is_accepted_then_registered_with_a_certificate_number()
+    public async Task A_free_filing_awaits_registration_and_gets_its_certificate_number_only_when_staff_approve()
     {
         var http = await SharedRunner.ClientAsync();
-        var response = await http.PostAsync("api/filings", FilingSamples.Content(FilingSamples.Body()));
+        var applicant = await ApplicantApi.SharedAsync(http, FilingSamples.PublishedUsccs[0]);
+        var response = await ApplicantApi.FileAsync(http, applicant, FilingSamples.Body());
         var accepted = await Problems.JsonAsync(response, HttpStatusCode.Accepted);
         var id = accepted.GetProperty("filingId").GetString()!;
         Assert.Matches("^fil_[a-z2-7]{20}$", id);
@@ -22,30 +23,55 @@ public sealed class FilingHttpTests
         Assert.Equal($"/api/filings/{id}", accepted.GetProperty("statusUrl").GetString());
         Assert.Equal($"/api/filings/{id}", response.Headers.Location?.OriginalString);
 
-        var filing = await FilingSamples.WaitProcessedAsync(http, id, accepted.GetProperty("accessToken").GetString()!);
-        Assert.Equal("registered", filing.GetProperty("status").GetString());
-        Assert.Matches(@"^\d{4}-E-\d{6}$", filing.GetProperty("certificateNumber").GetString());
+        var token = accepted.GetProperty("accessToken").GetString()!;
+        var filing = await FilingSamples.WaitProcessedAsync(http, id, token);
+        Assert.Equal("awaiting-registration", filing.GetProperty("status").GetString());
+        Assert.False(filing.TryGetProperty("certificateNumber", out _));
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", filing.GetProperty("decisionDueBy").GetString());
+        Assert.Contains("3 working days", filing.GetProperty("decisionDueNote").GetString());
         var screening = filing.GetProperty("screening");
         Assert.Equal("free", screening.GetProperty("control").GetString());
         Assert.Equal("2025-07-15 excerpt", screening.GetProperty("catalogueVersion").GetString());
         Assert.Equal(0, screening.GetProperty("matches").GetArrayLength());
-        Assert.Equal(["submitted", "screening", "registered"], filing.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
         Assert.Equal("know-how-licence", filing.GetProperty("filing").GetProperty("contract").GetProperty("type").GetString());
+
+        var approved = await FilingSamples.DecideAsync(http, id);
+        Assert.Equal("registered", approved.GetProperty("status").GetString());
+        Assert.Matches(@"^\d{4}-E-\d{6}$", approved.GetProperty("certificateNumber").GetString());
+        var seen = await FilingSamples.GetAsync(http, id, token);
+        Assert.Equal(["submitted", "screening", "awaiting-registration", "registered"], seen.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+        // The applicant sees the role, not the staff member's name.
+        Assert.Equal("commission staff", seen.GetProperty("history")[3].GetProperty("actor").GetString());
+        Assert.Equal(applicant.ApplicantId, seen.GetProperty("applicantId").GetString());
     }
 
     [Fact]
-    public async Task A_prohibited_technology_is_rejected_naming_the_catalogue_item()
+    public async Task A_prohibited_match_goes_to_review_flagged_likely_prohibited_and_staff_reject_it_with_the_item()
     {
         var http = await SharedRunner.ClientAsync();
-        var (id, token) = await FilingSamples.SubmitAsync(http, FilingSamples.Body(description: "基因编辑 platform for human cell cloning"));
+        var applicant = await ApplicantApi.VerifiedAsync(http);
+        var body = FilingSamples.Body(description: "基因编辑 platform for human cell cloning", uscc: applicant.Uscc);
+        var (id, token) = await FilingSamples.SubmitAsync(http, body, applicant);
         var filing = await FilingSamples.WaitProcessedAsync(http, id, token);
-        Assert.Equal("rejected", filing.GetProperty("status").GetString());
+        Assert.Equal("review-required", filing.GetProperty("status").GetString());
+        Assert.True(filing.GetProperty("likelyProhibited").GetBoolean());
         Assert.False(filing.TryGetProperty("certificateNumber", out _));
         var match = filing.GetProperty("screening").GetProperty("matches")[0];
         Assert.Equal("EXP-P-01", match.GetProperty("itemId").GetString());
         Assert.Equal("prohibited", match.GetProperty("control").GetString());
+        // The applicant sees the item, not the keyword list that matched; staff see both.
+        Assert.False(match.TryGetProperty("matchedTerms", out _));
+        var staffView = await Problems.JsonAsync(await http.GetAsync($"api/staff/filings/{id}"), HttpStatusCode.OK);
+        Assert.True(staffView.GetProperty("screening").GetProperty("matches")[0].GetProperty("matchedTerms").GetArrayLength() > 0);
         Assert.Contains("Human cell cloning and gene editing technology", filing.GetProperty("history")[2].GetProperty("note").GetString());
+
+        var rejected = await FilingSamples.DecideAsync(http, id, "reject", "Prohibited: EXP-P-01 Human cell cloning and gene editing technology.");
+        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        Assert.False(rejected.TryGetProperty("certificateNumber", out _));
+
+        // The guard was released: the corrected filing of the same contract goes in.
+        body["technology"]!["description"] = FilingSamples.FreeDescription;
+        await FilingSamples.SubmitAsync(http, body, applicant);
     }
 
     [Fact]
@@ -57,6 +83,7 @@ public sealed class FilingHttpTests
         Assert.Equal("review-required", filing.GetProperty("status").GetString());
         Assert.Contains("30 + 10", filing.GetProperty("decisionDueNote").GetString());
 
+        Assert.False(filing.GetProperty("likelyProhibited").GetBoolean());
         var approve = await http.PostAsync($"api/staff/filings/{id}/decision", Problems.Json("""{"decision":"approve","note":"Licence conditions checked."}"""));
         var decided = await Problems.JsonAsync(approve, HttpStatusCode.OK);
         Assert.Equal("registered", decided.GetProperty("status").GetString());
@@ -86,7 +113,8 @@ public sealed class FilingHttpTests
         var part = field.Split('.')[0];
         body[part]![property] = property == "amount" ? JsonValue.Create(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) : JsonValue.Create(value);
 
-        var problem = await Problems.AssertProblemAsync(await http.PostAsync("api/filings", FilingSamples.Content(body)), HttpStatusCode.BadRequest);
+        var applicant = await ApplicantApi.SharedAsync(http, FilingSamples.PublishedUsccs[0]);
+        var problem = await Problems.AssertProblemAsync(await ApplicantApi.FileAsync(http, applicant, body), HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
 
         Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: against an external app the store is not ours to read.");
@@ -105,14 +133,16 @@ public sealed class FilingHttpTests
     public async Task Unknown_enum_values_unknown_fields_and_wrong_types_are_400(string json)
     {
         var http = await SharedRunner.ClientAsync();
-        await Problems.AssertProblemAsync(await http.PostAsync("api/filings", Problems.Json(json)), HttpStatusCode.BadRequest);
+        var applicant = await ApplicantApi.SharedAsync(http, FilingSamples.PublishedUsccs[0]);
+        await Problems.AssertProblemAsync(await ApplicantApi.FileAsync(http, applicant, JsonNode.Parse(json)!), HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task Missing_parts_are_each_named()
     {
         var http = await SharedRunner.ClientAsync();
-        var problem = await Problems.AssertProblemAsync(await http.PostAsync("api/filings", Problems.Json("""{"direction":"export"}""")), HttpStatusCode.BadRequest);
+        var applicant = await ApplicantApi.SharedAsync(http, FilingSamples.PublishedUsccs[0]);
+        var problem = await Problems.AssertProblemAsync(await ApplicantApi.FileAsync(http, applicant, JsonNode.Parse("""{"direction":"export"}""")!), HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         foreach (var part in new[] { "contract", "domesticParty", "foreignParty", "technology", "value", "paymentMethod" }) Assert.True(errors.TryGetProperty(part, out _), part);
     }
@@ -121,20 +151,22 @@ public sealed class FilingHttpTests
     public async Task The_same_contract_filed_twice_in_one_direction_is_409_but_the_other_direction_is_accepted()
     {
         var http = await SharedRunner.ClientAsync();
-        var uscc = FilingSamples.RandomUscc();
+        var applicant = await ApplicantApi.VerifiedAsync(http);
+        var uscc = applicant.Uscc;
         var number = Unique.Slug("C");
-        await FilingSamples.SubmitAsync(http, FilingSamples.Body(contractNumber: number, uscc: uscc));
+        await FilingSamples.SubmitAsync(http, FilingSamples.Body(contractNumber: number, uscc: uscc), applicant);
 
-        await Problems.AssertProblemAsync(await http.PostAsync("api/filings", FilingSamples.Content(FilingSamples.Body(contractNumber: number, uscc: uscc))), HttpStatusCode.Conflict);
-        await FilingSamples.SubmitAsync(http, FilingSamples.Body(direction: "import", contractNumber: number, uscc: uscc));
+        await Problems.AssertProblemAsync(await ApplicantApi.FileAsync(http, applicant, FilingSamples.Body(contractNumber: number, uscc: uscc)), HttpStatusCode.Conflict);
+        await FilingSamples.SubmitAsync(http, FilingSamples.Body(direction: "import", contractNumber: number, uscc: uscc), applicant);
     }
 
     [Fact]
     public async Task Concurrent_duplicates_let_exactly_one_through()
     {
         var http = await SharedRunner.ClientAsync();
-        var body = FilingSamples.Body(uscc: FilingSamples.RandomUscc());
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => http.PostAsync("api/filings", FilingSamples.Content(body))));
+        var applicant = await ApplicantApi.VerifiedAsync(http);
+        var body = FilingSamples.Body(uscc: applicant.Uscc);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ApplicantApi.FileAsync(http, applicant, body)));
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
     }
@@ -161,6 +193,7 @@ public sealed class FilingHttpTests
         {
             var (id, token) = await FilingSamples.SubmitAsync(http, FilingSamples.Body(direction: "import", description: "Mercury cell electrolysis for caustic soda"));
             await FilingSamples.WaitProcessedAsync(http, id, token);
+            await FilingSamples.DecideAsync(http, id, "reject", "Prohibited import technology.");
             ids.Add(id);
         }
 

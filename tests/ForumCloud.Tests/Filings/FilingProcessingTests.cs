@@ -25,7 +25,7 @@ public sealed class FilingProcessingTests
     }
 
     [Fact]
-    public async Task Restricted_goes_to_review_with_30_working_days_and_prohibited_is_rejected_naming_the_item()
+    public async Task Restricted_goes_to_review_with_30_working_days_and_prohibited_to_review_flagged_likely_prohibited()
     {
         var services = await FilingTestServices.CreateAsync();
         var restricted = await services.StoreSubmittedAsync(FilingSamples.Body(description: FilingSamples.RestrictedDescription));
@@ -41,11 +41,46 @@ public sealed class FilingProcessingTests
         Assert.Contains("30 + 15", review.DecisionDueNote);
         Assert.Equal("EXP-R-01", Assert.Single(review.Screening!.Matches).ItemId);
 
-        var (rejected, history) = await services.ReadAsync(prohibited.FilingId);
-        Assert.Equal(FilingStatus.Rejected, rejected.Status);
-        Assert.Null(rejected.CertificateNumber);
+        var (flagged, history) = await services.ReadAsync(prohibited.FilingId);
+        Assert.Equal(FilingStatus.ReviewRequired, flagged.Status);
+        Assert.True(flagged.LikelyProhibited);
+        Assert.False(review.LikelyProhibited);
+        Assert.Null(flagged.CertificateNumber);
         Assert.Contains("EXP-P-01 Human cell cloning and gene editing technology", history[^1].Note);
         Assert.Equal(0, await services.Counter.CurrentAsync(CertificateCounter.SeriesOf(DateTime.UtcNow.Year, FilingDirection.Export), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Without_auto_registration_a_free_filing_awaits_staff_and_takes_no_number()
+    {
+        var services = await FilingTestServices.CreateAsync(autoRegister: false);
+        var filing = await services.StoreSubmittedAsync();
+
+        await services.Processor.ProcessAsync(filing.FilingId, CancellationToken.None);
+
+        var (record, history) = await services.ReadAsync(filing.FilingId);
+        Assert.Equal(FilingStatus.AwaitingRegistration, record.Status);
+        Assert.Null(record.CertificateNumber);
+        Assert.Equal(WorkingDayCalendar.LoadSeed().DueBy(record.SubmittedAt, 3), record.DecisionDueBy);
+        Assert.Equal([FilingStatus.Submitted, FilingStatus.Screening, FilingStatus.AwaitingRegistration], history.Select(h => h.Status));
+        Assert.Equal(0, await services.Counter.CurrentAsync(CertificateCounter.SeriesOf(DateTime.UtcNow.Year, FilingDirection.Export), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Auto_registration_needs_a_staff_approved_enterprise()
+    {
+        var services = await FilingTestServices.CreateAsync();
+        var unchecked_ = await ApplicantApi.VerifiedAsync(services.Services.GetRequiredService<ApplicantRegistry>(), services.Storage, FilingSamples.PublishedUsccs[0]);
+        var stored = await services.StoreSubmittedAsync();
+        var record = (await services.ReadAsync(stored.FilingId)).Record;
+        // The same filing, but from an applicant whose enterprise staff have not checked.
+        var entity = record.ToEntity();
+        entity["ApplicantId"] = unchecked_.ApplicantId;
+        await services.Storage.Table(TableNames.Filings).UpdateEntityAsync(entity, Azure.ETag.All, TableUpdateMode.Replace);
+
+        await services.Processor.ProcessAsync(stored.FilingId, CancellationToken.None);
+
+        Assert.Equal(FilingStatus.AwaitingRegistration, (await services.ReadAsync(stored.FilingId)).Record.Status);
     }
 
     [Fact]
@@ -123,7 +158,7 @@ public sealed class FilingProcessingTests
         var filing = await services.StoreSubmittedAsync(FilingSamples.Body(description: FilingSamples.ProhibitedDescription));
         await services.Processor.ProcessAsync(filing.FilingId, CancellationToken.None);
         await services.Processor.MarkFailedAsync(filing.FilingId, CancellationToken.None);
-        Assert.Equal(FilingStatus.Rejected, (await services.ReadAsync(filing.FilingId)).Record.Status);
+        Assert.Equal(FilingStatus.ReviewRequired, (await services.ReadAsync(filing.FilingId)).Record.Status);
     }
 
     [Fact]
@@ -134,19 +169,42 @@ public sealed class FilingProcessingTests
         var details = FilingValidation.Validate(FilingSamples.Request(FilingSamples.Body()), new DateOnly(2026, 11, 27));
         var stored = await services.StoreSubmittedAsync(FilingSamples.Body());
 
-        Assert.Null(await keys.ClaimAsync(details, "fil_dead", CancellationToken.None));
+        Assert.Null(await keys.ClaimAsync(details, null, "fil_dead", CancellationToken.None));
         // Claimed a moment ago and its filing not (yet) stored: still a submission in progress.
-        Assert.Equal("fil_dead", await keys.ClaimAsync(details, "fil_retry", CancellationToken.None));
+        Assert.Equal("fil_dead", await keys.ClaimAsync(details, null, "fil_retry", CancellationToken.None));
 
         // Two minutes later the guard without a filing is stale, and the retry takes it over.
         var later = new FilingKeys(services.Storage, services.Store, new FixedClock(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2)));
-        Assert.Null(await later.ClaimAsync(details, stored.FilingId, CancellationToken.None));
+        Assert.Null(await later.ClaimAsync(details, null, stored.FilingId, CancellationToken.None));
         // Now it points to an existing filing: a duplicate, however late.
-        Assert.Equal(stored.FilingId, await later.ClaimAsync(details, "fil_third", CancellationToken.None));
+        Assert.Equal(stored.FilingId, await later.ClaimAsync(details, null, "fil_third", CancellationToken.None));
 
         // Released only by its holder.
-        await keys.ReleaseAsync(details, "fil_dead", CancellationToken.None);
-        Assert.Equal(stored.FilingId, await later.ClaimAsync(details, "fil_fourth", CancellationToken.None));
+        await keys.ReleaseAsync(details, null, "fil_dead", CancellationToken.None);
+        Assert.Equal(stored.FilingId, await later.ClaimAsync(details, null, "fil_fourth", CancellationToken.None));
+
+        // Another applicant's claim on the same contract is its own key: no squatting.
+        Assert.Null(await keys.ClaimAsync(details, "apl_other", "fil_fifth", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_rejected_filing_gives_its_guard_back_even_when_the_release_was_lost()
+    {
+        var services = await FilingTestServices.CreateAsync();
+        var keys = services.Services.GetRequiredService<FilingKeys>();
+        var body = FilingSamples.Body(description: FilingSamples.RestrictedDescription);
+        var details = FilingValidation.Validate(FilingSamples.Request(body), new DateOnly(2026, 11, 27));
+        var stored = await services.StoreSubmittedAsync(body);
+        Assert.Null(await keys.ClaimAsync(details, services.Applicant.ApplicantId, stored.FilingId, CancellationToken.None));
+        await services.Processor.ProcessAsync(stored.FilingId, CancellationToken.None);
+        Assert.Equal(stored.FilingId, await keys.ClaimAsync(details, services.Applicant.ApplicantId, "fil_again", CancellationToken.None));
+
+        // Rejected without the release (as if the process died between the two writes).
+        var record = (await services.Store.FindAsync(stored.FilingId, CancellationToken.None))!;
+        record.Status = FilingStatus.Rejected;
+        Assert.True(await services.Store.TrySaveAsync(record, [], CancellationToken.None));
+
+        Assert.Null(await keys.ClaimAsync(details, services.Applicant.ApplicantId, "fil_again", CancellationToken.None));
     }
 
     [Fact]
@@ -187,6 +245,7 @@ public sealed class FilingProcessingTests
         Assert.Equal(FilingStatus.Rejected, rejected.Status);
         Assert.Null(rejected.CertificateNumber);
 
+        // The free one was registered by auto-registration (this graph has it on): nothing left to decide.
         var notUnderReview = await Assert.ThrowsAsync<ProblemException>(() => decisions.DecideAsync(free.FilingId, new StaffDecisionRequest(StaffDecisionKind.Approve, null), new StaffActor("x"), CancellationToken.None));
         Assert.Equal(409, notUnderReview.Status);
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ForumCloud.DevHost;
 using ForumCloud.Functions.Filings;
 using ForumCloud.Functions.Platform;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
@@ -28,7 +29,12 @@ public sealed class FilingRunnerTests : IAsyncLifetime
         screening.Setup(s => s.Screen(It.IsAny<FilingDirection>(), It.Is<TechnologyDetails>(t => t.Name != FailingTechnology)))
             .Returns((FilingDirection d, TechnologyDetails t) => real.Screen(d, t));
 
-        _runner = await Infrastructure.PrivateRunner.StartAsync((options, _) => options.ConfigureServices = services => services.AddSingleton(screening.Object));
+        // ForumCloud__Filings__AutoRegister=verified-applicants: free filings of a staff-approved applicant take their numbers unattended.
+        var autoRegister = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.ConfigKey(SettingNames.FilingsAutoRegister)] = AutoRegistration.VerifiedApplicants }).Build();
+        _runner = await Infrastructure.PrivateRunner.StartAsync((options, _) => options.ConfigureServices = services => services
+            .AddSingleton(screening.Object)
+            .AddSingleton(sp => new AutoRegistration(autoRegister, sp.GetRequiredService<ApplicantRegistry>())));
     }
 
     public async Task DisposeAsync() => await _runner.DisposeAsync();
@@ -52,7 +58,8 @@ public sealed class FilingRunnerTests : IAsyncLifetime
     public async Task Many_filings_processed_concurrently_take_certificate_numbers_1_to_N_exactly_once()
     {
         const int count = 40;
-        var submitted = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: FilingSamples.RandomUscc()))));
+        var applicant = await ApplicantApi.VerifiedAsync(_runner.Http, approve: true);
+        var submitted = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: applicant.Uscc), applicant)));
         var filings = await Task.WhenAll(submitted.Select(s => FilingSamples.WaitProcessedAsync(_runner.Http, s.FilingId, s.Token)));
 
         var year = ShanghaiClock.Today(TimeProvider.System).Year;

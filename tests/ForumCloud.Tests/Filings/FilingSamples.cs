@@ -38,9 +38,11 @@ public static class FilingSamples
 
     public static StringContent Content(JsonNode body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
 
-    public static async Task<(string FilingId, string Token)> SubmitAsync(HttpClient http, JsonObject body)
+    /// <summary>Files as a verified applicant of the body's enterprise (the run's shared one unless given).</summary>
+    public static async Task<(string FilingId, string Token)> SubmitAsync(HttpClient http, JsonObject body, TestApplicant? applicant = null)
     {
-        var response = await http.PostAsync("api/filings", Content(body));
+        applicant ??= await ApplicantApi.SharedAsync(http, body["domesticParty"]!["uscc"]!.GetValue<string>());
+        var response = await ApplicantApi.FileAsync(http, applicant, body);
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, json);
         var root = JsonDocument.Parse(json).RootElement;
@@ -56,6 +58,10 @@ public static class FilingSamples
         Assert.True(response.IsSuccessStatusCode, json);
         return JsonDocument.Parse(json).RootElement;
     }
+
+    /// <summary>Staff approve (registered, certificate) or reject an awaiting-registration or review-required filing.</summary>
+    public static async Task<JsonElement> DecideAsync(HttpClient http, string filingId, string decision = "approve", string note = "Checked by the registration desk.") =>
+        await Infrastructure.Problems.JsonAsync(await http.PostAsync($"api/staff/filings/{filingId}/decision", Content(new JsonObject { ["decision"] = decision, ["note"] = note })), System.Net.HttpStatusCode.OK);
 
     public static Task<JsonElement> WaitProcessedAsync(HttpClient http, string filingId, string token) =>
         Infrastructure.Eventually.ValueAsync(() => GetAsync(http, filingId, token),

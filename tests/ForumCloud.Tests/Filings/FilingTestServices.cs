@@ -11,6 +11,8 @@ namespace ForumCloud.Tests.Filings;
 /// The app's own service graph over the shared Azurite, with a certificate counter in a partition of
 /// the test's own, so its numbers can be checked as 1..N while other tests take numbers too.
 /// Records are written directly (not submitted), so the shared runner's queue listener never sees them.
+/// They belong to a staff-approved applicant; with <c>autoRegister</c> the graph runs with
+/// ForumCloud__Filings__AutoRegister=verified-applicants, so free filings are registered by the processor.
 /// </summary>
 public sealed class FilingTestServices
 {
@@ -19,6 +21,8 @@ public sealed class FilingTestServices
         Services = services;
         CounterPartition = counterPartition;
     }
+
+    public TestApplicant Applicant { get; private set; } = null!;
 
     public ServiceProvider Services { get; }
 
@@ -32,18 +36,22 @@ public sealed class FilingTestServices
 
     public CertificateCounter Counter => Services.GetRequiredService<CertificateCounter>();
 
-    public static async Task<FilingTestServices> CreateAsync(TimeProvider? clock = null)
+    public static async Task<FilingTestServices> CreateAsync(TimeProvider? clock = null, bool autoRegister = true)
     {
         var connection = await SharedAzurite.ConnectionStringAsync();
         await SharedAzurite.StorageAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = connection }).Build();
+        var settings = new Dictionary<string, string?> { [SettingNames.Storage] = connection };
+        if (autoRegister) settings[SettingNames.ConfigKey(SettingNames.FilingsAutoRegister)] = "verified-applicants";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var partition = Unique.Slug("certificate");
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddForumCloud(configuration);
         if (clock is not null) services.AddSingleton(clock);
         services.AddSingleton(sp => new CertificateCounter(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<TimeProvider>(), partition));
-        return new FilingTestServices(services.BuildServiceProvider(), partition);
+        var created = new FilingTestServices(services.BuildServiceProvider(), partition);
+        created.Applicant = await ApplicantApi.VerifiedAsync(created.Services.GetRequiredService<ApplicantRegistry>(), created.Storage, FilingSamples.PublishedUsccs[0], approve: true);
+        return created;
     }
 
     public CertificateCounter NewCounterInstance() => new(Storage, TimeProvider.System, CounterPartition);
@@ -59,6 +67,7 @@ public sealed class FilingTestServices
             Details = details,
             SubmittedAt = now,
             AccessTokenHash = Secrets.Hash(Secrets.NewToken()),
+            ApplicantId = Applicant.ApplicantId,
             Status = FilingStatus.Submitted,
             DecisionDueBy = ShanghaiClock.DateOf(now).AddDays(3),
         };

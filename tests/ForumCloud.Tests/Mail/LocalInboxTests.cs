@@ -30,7 +30,7 @@ public sealed class LocalInboxTests(ITestOutputHelper output)
         output.WriteLine($"runner with smtp4dev started in {started.Elapsed.TotalSeconds:F1} s");
         var inbox = runner.Services.GetRequiredService<IConfiguration>()[Smtp4devProcess.InboxSetting];
         Assert.NotNull(inbox);
-        using var http = new HttpClient { BaseAddress = new Uri(runner.BaseUrl + "/") };
+        using var http = RunnerHttp.Client(runner);
         using var smtp4dev = new HttpClient { BaseAddress = new Uri(inbox + "/") };
 
         var eventId = await EventsApi.CreateEventAsync(http, capacity: 5);

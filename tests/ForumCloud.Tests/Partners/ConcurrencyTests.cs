@@ -63,10 +63,10 @@ public sealed class ConcurrencyTests
     public async Task Concurrent_transitions_against_azurite_directly_exactly_one_commits_and_one_history_row_is_written()
     {
         var storage = await SharedAzurite.StorageAsync();
-        var partners = new PartnerRegistry(storage, TimeProvider.System);
+        var partners = PartnerApi.Registry(storage);
         var book = new CooperationBook(storage, partners, TimeProvider.System);
-        var created = await partners.RegisterAsync(new PartnerCreate("Concurrency University", null, "FR", PartnerType.University, null, "a@example.org"), CancellationToken.None);
-        var partner = await partners.OpenAsync(created.PartnerId, created.AccessToken, CancellationToken.None);
+        var (created, createdToken) = await PartnerApi.AddVerifiedAsync(partners, new PartnerCreate("Concurrency University", null, "FR", PartnerType.University, null, "a@example.org"));
+        var partner = await partners.OpenAsync(created.PartnerId, createdToken, CancellationToken.None);
         var cooperation = await book.CreateAsync(partner, new CooperationCreate("Race", CooperationType.Mou, ["ai"], null, "2026-01-01", null, "A race."), "test", CancellationToken.None);
 
         for (var round = 0; round < 5; round++)

@@ -121,13 +121,13 @@ public sealed class ExpiryScanTests
     {
         Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: this test needs the local runner's storage and services, which a deployed app does not expose.");
         var storage = await SharedAzurite.StorageAsync();
-        var partners = new PartnerRegistry(storage, TimeProvider.System);
+        var partners = PartnerApi.Registry(storage);
         var book = new CooperationBook(storage, partners, TimeProvider.System);
         var outbox = new MailOutbox(storage, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MailOutbox>.Instance);
         var expiry = new CooperationExpiry(storage, book, partners, outbox, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CooperationExpiry>.Instance);
         var contact = TestMailbox.Address("partner");
-        var created = await partners.RegisterAsync(new PartnerCreate("Expiry GmbH", "过期有限公司", "DE", PartnerType.Enterprise, null, contact), CancellationToken.None);
-        var partner = await partners.OpenAsync(created.PartnerId, created.AccessToken, CancellationToken.None);
+        var (created, createdToken) = await PartnerApi.AddVerifiedAsync(partners, new PartnerCreate("Expiry GmbH", "过期有限公司", "DE", PartnerType.Enterprise, null, contact));
+        var partner = await partners.OpenAsync(created.PartnerId, createdToken, CancellationToken.None);
         var end = PartnerApi.Date(PartnerApi.BeijingToday.AddDays(-1));
         var record = await book.CreateAsync(partner, new CooperationCreate("Ended", CooperationType.JointLaboratory, ["batteries"], ZgcPark.Changping, "2024-01-01", end, "Done."), "test", CancellationToken.None);
         var version = 1;

@@ -21,13 +21,16 @@ public sealed class OpenApiShapeTests
     public async Task Partner_and_cooperation_answers_match_their_documented_schemas()
     {
         var http = await SharedRunner.ClientAsync();
+        var email = TestMailbox.Address("shape");
         var registered = await Problems.JsonAsync(await http.PostAsync("api/partners", PartnerApi.Body(new
         {
-            name = "Shape University", nameZh = "形状大学", country = "HK", type = "university", website = "https://shape.example.org", contactEmail = "s@example.org",
-        })), HttpStatusCode.Created);
-        AssertShape("PartnerCreated", registered);
+            name = "Shape University", nameZh = "形状大学", country = "HK", type = "university", website = "https://shape.example.org", contactEmail = email,
+        })), HttpStatusCode.Accepted);
+        AssertShape("PartnerPending", registered);
         var partnerId = registered.GetProperty("partnerId").GetString()!;
-        var token = registered.GetProperty("accessToken").GetString()!;
+        var verified = await Problems.JsonAsync(await PartnerApi.VerifyAsync(http, await PartnerApi.LinkTokenAsync(email, "/api/partners/verify")), HttpStatusCode.OK);
+        AssertShape("PartnerVerified", verified);
+        var token = verified.GetProperty("accessToken").GetString()!;
 
         AssertShape("Partner", await Problems.JsonAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{partnerId}", token), HttpStatusCode.OK));
         AssertShape("Partner", await Problems.JsonAsync(await http.GetAsync($"api/staff/partners/{partnerId}"), HttpStatusCode.OK));

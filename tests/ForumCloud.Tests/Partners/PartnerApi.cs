@@ -20,8 +20,19 @@ public static class PartnerApi
 
     public static StringContent Body(object body) => Problems.Json(JsonSerializer.Serialize(body, Json));
 
+    /// <summary>Registers a partner and verifies it as its contact would: the link from the real mail, then POST verify.</summary>
     public static async Task<(string PartnerId, string Token)> RegisterAsync(HttpClient http, string country = "DE", string? name = null)
     {
+        var (partnerId, link) = await RegisterPendingAsync(http, country, name);
+        var verified = await Problems.JsonAsync(await VerifyAsync(http, link), HttpStatusCode.OK);
+        Assert.Equal(partnerId, verified.GetProperty("partnerId").GetString());
+        return (partnerId, verified.GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>POST /api/partners (202) and the one-time token of the link mailed to the contact.</summary>
+    public static async Task<(string PartnerId, string LinkToken)> RegisterPendingAsync(HttpClient http, string country = "DE", string? name = null, string? contactEmail = null)
+    {
+        var email = contactEmail ?? TestMailbox.Address("partner");
         var response = await http.PostAsync("api/partners", Body(new
         {
             name = name ?? Unique.Slug("Partner"),
@@ -29,10 +40,43 @@ public static class PartnerApi
             country,
             type = "university",
             website = "https://www.example.org",
-            contactEmail = "office@example.org",
+            contactEmail = email,
         }));
-        var body = await Problems.JsonAsync(response, HttpStatusCode.Created);
-        return (body.GetProperty("partnerId").GetString()!, body.GetProperty("accessToken").GetString()!);
+        var body = await Problems.JsonAsync(response, HttpStatusCode.Accepted);
+        Assert.Equal("pending-verification", body.GetProperty("status").GetString());
+        Assert.False(body.TryGetProperty("accessToken", out _));
+        var partnerId = body.GetProperty("partnerId").GetString()!;
+        return (partnerId, await LinkTokenAsync(email, "/api/partners/verify"));
+    }
+
+    /// <summary>The token of the verification link in the mail to <paramref name="email"/> (from the real SMTP server).</summary>
+    public static async Task<string> LinkTokenAsync(string email, string path)
+    {
+        var mailbox = await TestMailbox.SharedAsync();
+        // Up to 150 s: a delivery that meets a transient SMTP error is retried after 1 minute (MailDeliveryOptions),
+        // which happened once in a full run here under load.
+        var mail = (await mailbox.WaitAsync(email, timeout: TimeSpan.FromSeconds(150))).Last();
+        var match = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", "(https?://\\S+?)#token=([A-Za-z0-9._~%-]+)");
+        Assert.True(match.Success, "The mail carries a verification link: " + mail.TextBody);
+        Assert.EndsWith(path, match.Groups[1].Value, StringComparison.Ordinal);
+        return Uri.UnescapeDataString(match.Groups[2].Value);
+    }
+
+    public static Task<HttpResponseMessage> VerifyAsync(HttpClient http, string token, string path = "api/partners/verify") =>
+        http.PostAsync(path, Body(new { token }));
+
+    /// <summary>A registry over the test storage whose mail goes to the outbox (the suite's runner delivers it).</summary>
+    public static ForumCloud.Functions.Partners.PartnerRegistry Registry(StorageAccount storage) =>
+        new(storage, new ForumCloud.Functions.Mail.MailOutbox(storage, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ForumCloud.Functions.Mail.MailOutbox>.Instance),
+            ForumCloud.Functions.Mail.MailSettings.FromConfiguration(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()), TimeProvider.System);
+
+    /// <summary>Stores a verified partner directly (as the seeds do) and returns it with its access token, for tests below the HTTP edge.</summary>
+    public static async Task<(ForumCloud.Functions.Partners.Partner Partner, string Token)> AddVerifiedAsync(ForumCloud.Functions.Partners.PartnerRegistry registry, ForumCloud.Functions.Partners.PartnerCreate create)
+    {
+        var (partner, token) = ForumCloud.Functions.Partners.PartnerRegistry.Validate(create, DateTimeOffset.UtcNow);
+        partner = partner with { Status = ForumCloud.Functions.Partners.PartnerStatus.Active, VerifiedAt = DateTimeOffset.UtcNow };
+        Assert.True(await registry.AddIfAbsentAsync(partner, CancellationToken.None));
+        return (partner, token);
     }
 
     public static object Cooperation(string? startDate = null, string? endDate = "2099-12-31", string type = "joint-research", string? title = null) => new

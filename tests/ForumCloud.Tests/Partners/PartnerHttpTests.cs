@@ -12,24 +12,29 @@ public sealed class PartnerHttpTests
     [InlineData("HK", "hong-kong-macao-taiwan")]
     [InlineData("MO", "hong-kong-macao-taiwan")]
     [InlineData("TW", "hong-kong-macao-taiwan")]
-    public async Task Registration_answers_201_with_id_token_and_region_category(string country, string category)
+    public async Task Registration_answers_202_with_id_and_region_category_and_the_mailed_link_gives_the_token(string country, string category)
     {
         var http = await SharedRunner.ClientAsync();
+        var email = TestMailbox.Address("intl");
         var response = await http.PostAsync("api/partners", PartnerApi.Body(new
         {
             name = "  Technische Universität München ",
             country,
             type = "research-institute",
-            contactEmail = "intl@example.org",
+            contactEmail = email,
         }));
 
-        var body = await Problems.JsonAsync(response, HttpStatusCode.Created);
+        var body = await Problems.JsonAsync(response, HttpStatusCode.Accepted);
         var id = body.GetProperty("partnerId").GetString()!;
         Assert.Matches("^par_[a-z2-7]{20}$", id);
         Assert.Equal(category, body.GetProperty("regionCategory").GetString());
+        Assert.Equal("pending-verification", body.GetProperty("status").GetString());
         Assert.Equal($"/api/partners/{id}", response.Headers.Location?.ToString());
 
-        var read = await Problems.JsonAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{id}", body.GetProperty("accessToken").GetString()), HttpStatusCode.OK);
+        var link = await PartnerApi.LinkTokenAsync(email, "/api/partners/verify");
+        var verified = await Problems.JsonAsync(await PartnerApi.VerifyAsync(http, link), HttpStatusCode.OK);
+        var read = await Problems.JsonAsync(await PartnerApi.GetWithTokenAsync(http, $"api/partners/{id}", verified.GetProperty("accessToken").GetString()), HttpStatusCode.OK);
+        Assert.Equal("active", read.GetProperty("status").GetString());
         Assert.Equal("Technische Universität München", read.GetProperty("name").GetString());
         Assert.Equal(country.ToUpperInvariant(), read.GetProperty("country").GetString());
         Assert.Equal(category, read.GetProperty("regionCategory").GetString());

@@ -14,7 +14,7 @@ public sealed class SeedTests
     {
         Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: this test needs the local runner's storage and services, which a deployed app does not expose.");
         var storage = await SharedAzurite.StorageAsync();
-        var partners = new PartnerRegistry(storage, TimeProvider.System);
+        var partners = PartnerApi.Registry(storage);
         var seeds = new PartnerSeeds(partners, new CooperationBook(storage, partners, TimeProvider.System), TimeProvider.System);
 
         await seeds.LoadAsync(CancellationToken.None);
@@ -25,6 +25,9 @@ public sealed class SeedTests
         var http = await SharedRunner.ClientAsync();
         var harbour = await Problems.JsonAsync(await http.GetAsync("api/staff/partners/par_demoharbouruniversit"), HttpStatusCode.OK);
         Assert.Equal("hong-kong-macao-taiwan", harbour.GetProperty("regionCategory").GetString());
+        // Demo partners are loaded verified, so local use keeps working without a verification mail.
+        Assert.Equal("active", harbour.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.String, harbour.GetProperty("verifiedAt").ValueKind);
 
         var lab = await PartnerApi.StaffGetAsync(http, "coo_demophotonicslab2222");
         Assert.Equal("active", lab.GetProperty("status").GetString());
@@ -41,7 +44,7 @@ public sealed class SeedTests
     {
         Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: this test needs the local runner's storage and services, which a deployed app does not expose.");
         var storage = await SharedAzurite.StorageAsync();
-        var partners = new PartnerRegistry(storage, TimeProvider.System);
+        var partners = PartnerApi.Registry(storage);
         var seeds = new PartnerSeeds(partners, new CooperationBook(storage, partners, TimeProvider.System), TimeProvider.System);
         var cooperationId = "coo_" + Ids.New("x")[2..];
         var bad = new SeedFile(null,

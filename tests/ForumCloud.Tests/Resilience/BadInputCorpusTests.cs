@@ -15,19 +15,22 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
 {
     private PrivateRunner _runner = null!;
     private string _partnerId = "", _partnerToken = "", _cooperationId = "", _code = "", _filingId = "";
+    private Filings.TestApplicant _applicant = null!;
 
     public async Task InitializeAsync()
     {
         _runner = await PrivateRunner.StartAsync((options, _) => options.RunTriggers = false);
 
         await PostAsync("api/staff/events", EventBody("corpus-event"));
-        var partner = await PostAsync("api/partners", PartnerBody());
-        (_partnerId, _partnerToken) = (partner.GetProperty("partnerId").GetString()!, partner.GetProperty("accessToken").GetString()!);
+        _partnerId = (await PostAsync("api/partners", PartnerBody())).GetProperty("partnerId").GetString()!;
+        var link = await OutboxLinks.TokenAsync(_runner.Storage, "partner-" + _partnerId);
+        _partnerToken = (await PostAsync("api/partners/verify", new JsonObject { ["token"] = link })).GetProperty("accessToken").GetString()!;
         _cooperationId = (await PostAsync($"api/partners/{_partnerId}/cooperations", CooperationBody(), ("X-Access-Token", _partnerToken))).GetProperty("cooperationId").GetString()!;
         var partnerRegistration = RegistrationBody();
         partnerRegistration["partnerId"] = _partnerId;
         _code = (await PostAsync("api/events/corpus-event/registrations", partnerRegistration, ("X-Access-Token", _partnerToken))).GetProperty("code").GetString()!;
-        _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body())).GetProperty("filingId").GetString()!;
+        _applicant = await Filings.ApplicantApi.VerifiedAsync(_runner.Http, Filings.FilingSamples.PublishedUsccs[0], outbox: _runner.Storage);
+        _filingId = (await PostAsync("api/filings", Filings.FilingSamples.Body(), ("X-Access-Token", _applicant.Token))).GetProperty("filingId").GetString()!;
     }
 
     public async Task DisposeAsync() => await _runner.DisposeAsync();
@@ -113,11 +116,19 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         yield return new("registration", HttpMethod.Post, "api/events/corpus-event/registrations", RegistrationBody("second@example.org"), ["corpus-event"], new HashSet<string> { "role", "partnerId" });
         yield return new("confirm", HttpMethod.Post, "api/registrations/confirm", JsonNode.Parse($$"""{"token":"{{_code}}.{{Secrets.NewToken()}}"}""")!.AsObject(), [], none);
         yield return new("partner", HttpMethod.Post, "api/partners", PartnerBody(), [], new HashSet<string> { "nameZh", "website" });
+        yield return new("partner verify", HttpMethod.Post, "api/partners/verify", JsonNode.Parse("""{"token":"par_aaaaaaaaaaaaaaaaaaaa.x"}""")!.AsObject(), [], none);
+        yield return new("partner status", HttpMethod.Post, $"api/staff/partners/{_partnerId}/status",
+            JsonNode.Parse("""{"status":"suspended","note":"Reported as not theirs."}""")!.AsObject(), [_partnerId], none);
         yield return new("cooperation", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody(), [_partnerId], new HashSet<string> { "zgcPark", "endDate" },
             new Dictionary<string, string> { ["X-Access-Token"] = _partnerToken });
         yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
             JsonNode.Parse("""{"to":"under-review","note":"checking","version":1}""")!.AsObject(), [_cooperationId], new HashSet<string> { "note" });
-        yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none);
+        yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none, new Dictionary<string, string> { ["X-Access-Token"] = _applicant.Token });
+        yield return new("applicant", HttpMethod.Post, "api/applicants", JsonNode.Parse($$"""{"name":"Example Co.","uscc":"{{Filings.FilingSamples.PublishedUsccs[2]}}","contactEmail":"a@example.org","contactName":"王芳"}""")!.AsObject(), [], none);
+        yield return new("applicant verify", HttpMethod.Post, "api/applicants/verify", JsonNode.Parse("""{"token":"apl_aaaaaaaaaaaaaaaaaaaa.x"}""")!.AsObject(), [], none);
+        yield return new("enterprise check", HttpMethod.Post, $"api/staff/applicants/{_applicant.ApplicantId}/verification",
+            JsonNode.Parse("""{"decision":"approve","note":"Licence checked."}""")!.AsObject(), [_applicant.ApplicantId], none);
+        yield return new("filing void", HttpMethod.Post, $"api/staff/filings/{_filingId}/void", JsonNode.Parse("""{"note":"Forged contract."}""")!.AsObject(), [_filingId], none);
         yield return new("ask", HttpMethod.Post, "api/ask", JsonNode.Parse("""{"question":"Who prepares the Zhongguancun Forum?"}""")!.AsObject(), [], none);
         yield return new("filing decision", HttpMethod.Post, $"api/staff/filings/{_filingId}/decision",
             JsonNode.Parse("""{"decision":"approve","note":"Reviewed with the S&T department."}""")!.AsObject(), [_filingId], new HashSet<string> { "note" });

@@ -27,6 +27,7 @@ public sealed class PartialFailureTests : IAsyncLifetime
         {
             services.AddSingleton(StorageAccount.FromConnectionString(connection, o => o.AddPolicy(policy, HttpPipelinePosition.PerRetry)));
             services.AddSingleton(new FilingSweepOptions { MinimumAge = TimeSpan.Zero });
+            ApplicantApi.AutoRegister(services);
         });
     }
 
@@ -35,7 +36,8 @@ public sealed class PartialFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_filing_whose_enqueue_fails_is_accepted_and_the_sweeper_gets_it_processed()
     {
-        var (filingId, token) = await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body());
+        var applicant = await ApplicantApi.VerifiedAsync(_runner.Http, approve: true);
+        var (filingId, token) = await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: applicant.Uscc), applicant);
 
         Assert.Empty((await _runner.Storage.Queue(QueueNames.Filings).PeekMessagesAsync(32)).Value);
         Assert.Equal("submitted", (await FilingSamples.GetAsync(_runner.Http, filingId, token)).GetProperty("status").GetString());

@@ -43,8 +43,9 @@ public sealed class RedeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Filing_messages_delivered_again_and_concurrently_change_nothing()
     {
-        await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: FilingSamples.RandomUscc()));
-        await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: FilingSamples.RandomUscc(), description: FilingSamples.RestrictedDescription));
+        var applicant = await ApplicantApi.VerifiedAsync(_runner.Http, outbox: _runner.Storage);
+        await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: applicant.Uscc), applicant);
+        await FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: applicant.Uscc, description: FilingSamples.RestrictedDescription), applicant);
         var messages = await DrainAsync(QueueNames.Filings);
         Assert.Equal(2, messages.Count);
 

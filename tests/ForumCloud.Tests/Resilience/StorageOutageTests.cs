@@ -32,7 +32,8 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
             StartMailServerIfNeeded = false,
             LoadSeeds = false,
             // The test runs the filing sweeper by hand after the outage instead of waiting for its schedule.
-            ConfigureServices = services => services.AddSingleton(new ForumCloud.Functions.Filings.FilingSweepOptions { MinimumAge = TimeSpan.Zero }),
+            // Auto-registration on, so the outage is also a proof of gapless certificate numbers taken unattended.
+            ConfigureServices = services => ApplicantApi.AutoRegister(services.AddSingleton(new ForumCloud.Functions.Filings.FilingSweepOptions { MinimumAge = TimeSpan.Zero })),
         };
         _runner = await DevHostApp.StartAsync(await TestMailbox.RunnerArgumentsAsync(), options);
         _http = RunnerHttp.Client(_runner, TimeSpan.FromSeconds(30));
@@ -67,6 +68,7 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         const int capacity = 15;
         var eventId = await EventsApi.CreateEventAsync(_http, capacity: capacity);
+        var applicant = await ApplicantApi.VerifiedAsync(_http, approve: true);
         var registrations = new ConcurrentBag<(string Code, string Token)>();
         var filings = new ConcurrentBag<(string Id, string Token)>();
         var statuses = new ConcurrentBag<int>();
@@ -79,7 +81,7 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
             {
                 var registration = await EventsApi.PostRegistrationAsync(_http, eventId, EventsApi.Attendee($"outage{n}@example.org"));
                 await RecordAsync(registration, HttpStatusCode.Created, body => registrations.Add((body.GetProperty("code").GetString()!, body.GetProperty("manageToken").GetString()!)));
-                var filing = await _http.PostAsync("api/filings", FilingSamples.Content(FilingSamples.Body(uscc: FilingSamples.RandomUscc())));
+                var filing = await ApplicantApi.FileAsync(_http, applicant, FilingSamples.Body(uscc: applicant.Uscc));
                 await RecordAsync(filing, HttpStatusCode.Accepted, body => filings.Add((body.GetProperty("filingId").GetString()!, body.GetProperty("accessToken").GetString()!)));
             }
             catch (HttpRequestException ex)

@@ -1,0 +1,67 @@
+using ForumCloud.Functions.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ForumCloud.Functions.Filings;
+
+/// <summary>HTTP edge of filing applicants: registration, verification by the mailed link, and staff's enterprise check.</summary>
+public sealed class ApplicantFunctions(ApplicantRegistry applicants, StaffGate staffGate, ILogger<ApplicantFunctions> logger)
+{
+    [Function("RegisterApplicant")]
+    public Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applicants")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<ApplicantCreate>(request, cancellationToken);
+            var pending = await applicants.RegisterAsync(body, cancellationToken);
+            logger.LogInformation("Applicant {ApplicantId} registered, pending verification", pending.ApplicantId);
+            return ApiResults.Accepted($"/api/staff/applicants/{pending.ApplicantId}", pending);
+        });
+
+    [Function("ApplicantVerifyPage")]
+    public IActionResult VerifyPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "applicants/verify")] HttpRequest request) =>
+        Platform.VerifyPage.Render("验证登记账户 · Verify the filing account", "/api/applicants/verify");
+
+    [Function("VerifyApplicant")]
+    public Task<IActionResult> Verify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applicants/verify")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<VerifyRequest>(request, cancellationToken);
+            var verified = await applicants.VerifyAsync(body.Token, cancellationToken);
+            logger.LogInformation("Applicant {ApplicantId} verified", verified.ApplicantId);
+            return ApiResults.Ok(verified);
+        });
+
+    [Function("StaffGetApplicant")]
+    public Task<IActionResult> StaffGet(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/applicants/{applicantId}")] HttpRequest request,
+        string applicantId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
+            return ApiResults.Ok(ApplicantView.Of(await applicants.GetAsync(id, cancellationToken)));
+        });
+
+    [Function("VerifyApplicantEnterprise")]
+    public Task<IActionResult> DecideEnterprise(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/applicants/{applicantId}/verification")] HttpRequest request,
+        string applicantId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var actor = staffGate.Demand(request);
+            var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
+            var body = await RequestBody.ReadJsonAsync<EnterpriseDecisionRequest>(request, cancellationToken);
+            var decided = await applicants.DecideEnterpriseAsync(id, body, actor, cancellationToken);
+            logger.LogInformation("Applicant {ApplicantId} enterprise {Decision}", id, decided.Enterprise);
+            return ApiResults.Ok(ApplicantView.Of(decided));
+        });
+}

@@ -1,0 +1,24 @@
+using ForumCloud.Functions.Mail;
+
+namespace ForumCloud.Functions.Filings;
+
+/// <summary>The applicant verification mail; as for partners, the token travels in the link's fragment (never in a server log).</summary>
+public static class ApplicantMail
+{
+    public const string VerificationTemplate = "applicant-verification";
+
+    public static MailRequest Verification(Applicant applicant, string token, Uri publicBaseUrl)
+    {
+        var model = new Dictionary<string, string>
+        {
+            ["enterpriseName"] = applicant.Name,
+            ["contactName"] = applicant.ContactName,
+            ["uscc"] = applicant.Uscc,
+            ["applicantId"] = applicant.ApplicantId,
+        };
+        return new MailRequest(new OutboxKey("applicant-" + applicant.ApplicantId, "verification"), applicant.ContactEmail, applicant.ContactName, VerificationTemplate, null, model)
+        {
+            ActionUrl = new Uri(publicBaseUrl, "api/applicants/verify").ToString() + "#token=" + Uri.EscapeDataString(token),
+        };
+    }
+}
