@@ -38,6 +38,20 @@ public sealed class ApplicantFunctions(ApplicantRegistry applicants, StaffGate s
             return ApiResults.Ok(verified);
         });
 
+    [Function("StaffListApplicants")]
+    public Task<IActionResult> StaffList(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/applicants")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var errors = new FieldErrors();
+            var enterprise = errors.OptionalEnum<EnterpriseVerification>("enterprise", request.Query["enterprise"]) ?? EnterpriseVerification.Unchecked;
+            errors.ThrowIfAny();
+            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+            return ApiResults.Ok(await applicants.ListAsync(enterprise, request.Query["continuation"], pageSize, cancellationToken));
+        });
+
     [Function("StaffGetApplicant")]
     public Task<IActionResult> StaffGet(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/applicants/{applicantId}")] HttpRequest request,

@@ -85,6 +85,20 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
     public async Task<Applicant> GetAsync(string applicantId, CancellationToken cancellationToken) =>
         await FindEntityAsync(applicantId, cancellationToken) is { } e ? FromEntity(e) : throw ProblemException.NotFound("No applicant has that id.");
 
+    /// <summary>
+    /// Applicants whose contact has verified the address, by staff's enterprise check (the desk's queue: unchecked),
+    /// paged. A filter across the table's partitions: one row per enterprise, a back office's volume.
+    /// </summary>
+    public async Task<Page<ApplicantView>> ListAsync(EnterpriseVerification enterprise, string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        var fingerprint = "applicants/" + ApiEnum.Name(enterprise);
+        var filter = TableClient.CreateQueryFilter($"Status eq {ApiEnum.Name(ApplicantStatus.Active)} and Enterprise eq {ApiEnum.Name(enterprise)}");
+        var page = await Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
+            .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize)
+            .FirstAsync(cancellationToken);
+        return new Page<ApplicantView>(page.Values.Select(e => ApplicantView.Of(FromEntity(e))).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+    }
+
     /// <summary>Staff's one decision on the enterprise (approve or reject, with a note); a second decision is 409.</summary>
     public async Task<Applicant> DecideEnterpriseAsync(string applicantId, EnterpriseDecisionRequest request, StaffActor actor, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ForumCloud.Tests.Infrastructure;
 using ForumCloud.Tests.Partners;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ForumCloud.Tests.Events;
 
@@ -69,6 +70,30 @@ public static class EventsApi
         request.Content = JsonContent.Create(json);
         if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         return await http.SendAsync(request);
+    }
+
+    /// <summary>
+    /// A verified partner written straight through the app's own registry, as the seed loader writes demo partners:
+    /// for runners whose mail cannot reach anyone (triggers off, or the outbox failing on purpose).
+    /// </summary>
+    public static async Task<(string PartnerId, string Token)> SeededPartnerAsync(IServiceProvider services)
+    {
+        var registry = services.GetRequiredService<ForumCloud.Functions.Partners.PartnerRegistry>();
+        var (validated, _) = ForumCloud.Functions.Partners.PartnerRegistry.Validate(
+            new ForumCloud.Functions.Partners.PartnerCreate("Seeded partner", null, "DE", ForumCloud.Functions.Partners.PartnerType.University, null, "partner@example.org"), DateTimeOffset.UtcNow);
+        var token = ForumCloud.Functions.Platform.Secrets.NewToken();
+        var partner = validated with { AccessTokenHash = ForumCloud.Functions.Platform.Secrets.Hash(token), Status = ForumCloud.Functions.Partners.PartnerStatus.Active, VerifiedAt = DateTimeOffset.UtcNow };
+        await registry.AddIfAbsentAsync(partner, CancellationToken.None);
+        return (partner.PartnerId, token);
+    }
+
+    public static async Task<JsonElement> RegisterAsync(HttpClient http, string eventId, (string PartnerId, string Token) partner, string? email = null)
+    {
+        var body = JsonSerializer.SerializeToNode(Attendee(email ?? $"{Guid.NewGuid():N}@example.org"), PartnerApi.Json)!.AsObject();
+        body["partnerId"] = partner.PartnerId;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/events/{eventId}/registrations") { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Access-Token", partner.Token);
+        return await Problems.JsonAsync(await http.SendAsync(request), HttpStatusCode.Created);
     }
 
     public static async Task<JsonElement> RegisterAsync(HttpClient http, string eventId, string? email = null, string? name = null)

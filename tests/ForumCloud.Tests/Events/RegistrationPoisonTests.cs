@@ -26,7 +26,7 @@ public sealed class RegistrationPoisonTests
             services.AddSingleton(new RegistrationSweepOptions { MinimumAge = TimeSpan.Zero });
         });
         var eventId = await EventsApi.CreateEventAsync(runner.Http, capacity: 3);
-        var code = (await EventsApi.RegisterAsync(runner.Http, eventId)).GetProperty("code").GetString()!;
+        var code = (await EventsApi.RegisterAsync(runner.Http, eventId, await EventsApi.SeededPartnerAsync(runner.App.Services))).GetProperty("code").GetString()!;
 
         var row = await Eventually.ValueAsync(() => RowAsync(runner.Storage, eventId, code), r => r.NoticeFailed is not null, TimeSpan.FromSeconds(90), "the poison handler to mark the notice failed");
 
@@ -50,7 +50,7 @@ public sealed class RegistrationPoisonTests
             options.ConfigureServices = services => services.AddSingleton(new RegistrationSweepOptions { MinimumAge = TimeSpan.Zero, MaxAttempts = 2 });
         });
         var eventId = await EventsApi.CreateEventAsync(runner.Http, capacity: 3);
-        var code = (await EventsApi.RegisterAsync(runner.Http, eventId)).GetProperty("code").GetString()!;
+        var code = (await EventsApi.RegisterAsync(runner.Http, eventId, await EventsApi.SeededPartnerAsync(runner.App.Services))).GetProperty("code").GetString()!;
         var sweeper = runner.App.Services.GetRequiredService<RegistrationSweep>();
 
         Assert.Contains(eventId, (await sweeper.RunAsync(CancellationToken.None)).EventIds);

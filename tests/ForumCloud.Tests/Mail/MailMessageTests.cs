@@ -172,7 +172,7 @@ public sealed class MailMessageTests
         var names = MailTemplates.Names().ToList();
         foreach (var name in names) Assert.NotNull(MailTemplates.Get(name));
         var messages = names.Where(n => !n.StartsWith("layout.", StringComparison.Ordinal)).Select(n => n[..n.LastIndexOf('.')]).Distinct().ToList();
-        Assert.Equal(11, messages.Count); // with partner-verification and applicant-verification (issue 12)
+        Assert.Equal(14, messages.Count); // with the confirm link, already-registered and hold-expired mails, partner- and applicant-verification (issue 12)
         foreach (var message in messages)
         {
             Assert.True(MailTemplates.Exists(message + ".zh") && MailTemplates.Exists(message + ".en"), message);

@@ -274,7 +274,7 @@
 
   function applicantsView(view) {
     view.append(el('h1', { text: t('applicants') }));
-    pagedTable(view, '/api/staff/applicants?status=awaiting-staff-verification', [
+    pagedTable(view, '/api/staff/applicants?enterprise=unchecked', [
       { title: t('enterprise'), cell: function (a) { return document.createTextNode(a.name); } },
       { title: t('uscc'), cell: function (a) { return document.createTextNode(a.uscc); } },
       { title: t('contact'), cell: function (a) { return document.createTextNode((a.contactName || '') + ' ' + (a.contactEmail || '')); } },
