@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ForumCloud.Bot.Cli;
+using ForumCloud.Bot.Conversation;
 using ForumCloud.Bot.Knowledge;
+using Microsoft.Extensions.Logging.Abstractions;
 
 // The mandate bot from a terminal: chat (the real bot through a console adapter), ask, eval, and the tools that keep
 // the knowledge vectors and the confidence calibration current (vectors, calibrate).
@@ -12,9 +14,10 @@ switch (command)
 {
     case "ask" when positional.Count >= 2:
     {
-        var answerer = MandateAnswerer.FromSeeds(options: options);
-        var answer = answerer.Ask(string.Join(' ', positional.Skip(1)));
-        Console.WriteLine(JsonSerializer.Serialize(answer, CliJson.Options));
+        // The /api/ask JSON, from the same conversation core (no storage here: no events, refusals not recorded).
+        var conversation = new MandateConversation(MandateAnswerer.FromSeeds(options: options), new NoEvents(), new NoUnansweredRecord(), TimeProvider.System, NullLogger<MandateConversation>.Instance);
+        var reply = await conversation.ReplyAsync(string.Join(' ', positional.Skip(1)), CancellationToken.None);
+        Console.WriteLine(JsonSerializer.Serialize(reply, CliJson.Options));
         return 0;
     }
     case "eval" when positional.Count == 2:

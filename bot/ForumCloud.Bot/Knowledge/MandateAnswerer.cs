@@ -23,6 +23,10 @@ public sealed record MandateAnswer(bool Answered, string Answer, IReadOnlyList<A
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Chinese { get; init; }
+
+    /// <summary>The question's subject words (as typed) that the cited section does not contain: what the mandate does not say.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Uncovered { get; init; } = [];
 }
 
 /// <summary>
@@ -229,9 +233,10 @@ public sealed class MandateAnswerer
         var sources = new List<AnswerSource> { new(section.Id, section.Title, Math.Round(confidence, 3)) };
         foreach (var other in order.Skip(1).Take(2))
         {
-            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], 0, outOfScope);
+            // A runner-up's lead over the best is negative: its confidence stays below the cited section's.
+            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], dense is null ? 0 : dense[other].Cosine - dense[best].Cosine, outOfScope);
             var otherConfidence = Confidence(otherFeatures, glossaryVoted, slots, other);
-            if (otherConfidence >= Threshold) sources.Add(new AnswerSource(_index.Sections[other].Id, _index.Sections[other].Title, Math.Round(otherConfidence, 3)));
+            if (otherConfidence >= Threshold && otherConfidence <= confidence) sources.Add(new AnswerSource(_index.Sections[other].Id, _index.Sections[other].Title, Math.Round(otherConfidence, 3)));
         }
 
         var followUps = order.Skip(1).Take(2).ToList();
@@ -248,6 +253,7 @@ public sealed class MandateAnswerer
             Features = features,
             Quote = quote,
             Chinese = chinese,
+            Uncovered = chinese ? [] : Uncovered(question, slots, best),
         };
     }
 
@@ -368,6 +374,13 @@ public sealed class MandateAnswerer
     {
         var terms = _index.SectionTerms[section];
         return slots.Where(s => !s.Form && s.Terms.Any(terms.Contains)).Sum(s => s.Weight);
+    }
+
+    private List<string> Uncovered(string question, List<Slot> slots, int section)
+    {
+        var terms = _index.SectionTerms[section];
+        return slots.Where(s => !s.Form && !s.Terms.Any(terms.Contains) && s.End <= question.Length)
+            .Select(s => question[s.Start..s.End]).Where(w => w.Length > 2).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     /// <summary>IDF-weighted share of the question's subject words found in the section.</summary>

@@ -76,7 +76,7 @@ public sealed class MandateIndex : IDisposable
 
     public MandateSeeds Seeds { get; }
 
-    private static string WithoutNumber(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"^(?:[IVX]+|[1-9])\.\s", "");
+    private static string WithoutNumber(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"^(?:[IVX]+|[1-9])\.\s", "", System.Text.RegularExpressions.RegexOptions.NonBacktracking);
 
     public IReadOnlyList<MandateSection> Sections { get; }
 
@@ -207,8 +207,11 @@ internal static class Edits
     }
 }
 
-internal static class Sentences
+internal static partial class Sentences
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:[IVX]+|[1-9])\.\s+", System.Text.RegularExpressions.RegexOptions.NonBacktracking)]
+    private static partial System.Text.RegularExpressions.Regex SectionNumber();
+
     /// <summary>The section's sentences, verbatim (the source lacks a space after one full stop: "experts.Draw").</summary>
     public static List<string> Of(string text)
     {
@@ -238,8 +241,10 @@ internal static class Sentences
     public static List<QuoteUnit> QuoteUnits(string text)
     {
         var units = new List<QuoteUnit>();
-        foreach (var sentence in Of(text))
+        foreach (var numbered in Of(text))
         {
+            // The section's number ("XV. ", "3. ") is the citation's job, not the quote's.
+            var sentence = units.Count == 0 ? SectionNumber().Replace(numbered, "") : numbered;
             if (sentence.Length <= MaxUnitLength)
             {
                 units.Add(new QuoteUnit(sentence, true, true));
