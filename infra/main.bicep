@@ -88,6 +88,7 @@ var tableNames = [
   'filings'
   'filingkeys'
   'counters'
+  'mandateunanswered'
 ]
 var queueNames = [
   'registration-changes'
@@ -198,6 +199,7 @@ module bot './app/bot.bicep' = {
     tags: tags
     sku: botSku
     endpoint: 'https://${api.outputs.defaultHostName}/api/messages'
+    trustedOrigin: 'https://${api.outputs.defaultHostName}'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     keyVaultName: keyVaultName

@@ -69,6 +69,7 @@ public sealed class DevHostApp : IAsyncDisposable
             functions.ToList().ForEach(FunctionInvoker.EnsureBindable);
 
             builder.Services.AddForumCloud(builder.Configuration);
+            builder.Services.AddLocalDirectLine(builder.Configuration);
             builder.Services.AddSingleton<FunctionInvoker>();
             builder.Services.AddSingleton(functions);
             if (options.RunTriggers) TriggerServices.Add(builder.Services, functions, hostJson, builder.Configuration);
@@ -77,6 +78,7 @@ public sealed class DevHostApp : IAsyncDisposable
             var app = builder.Build();
             HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix);
             AdminEndpoints.Map(app, functions);
+            app.MapLocalDirectLine();
 
             var storage = app.Services.GetRequiredService<StorageAccount>();
             await StorageProvisioner.EnsureAsync(storage, cancellationToken);

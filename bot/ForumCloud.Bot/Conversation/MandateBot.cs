@@ -17,14 +17,24 @@ public sealed class MandateBot(MandateConversation conversation) : ActivityHandl
 
     public static string HelpText => MandateConversation.HelpText;
 
+    /// <summary>The chat page's event once Web Chat has connected (Direct Line announces the user only at their first message).</summary>
+    public const string JoinEvent = "webchat/join";
+
     protected override async Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken)
     {
+        // On Direct Line the page's join event greets; a conversation update there would greet a second time.
+        if (turnContext.Activity.ChannelId is "directline" or "webchat") return;
         foreach (var member in membersAdded)
         {
             // The bot itself is announced as a member too; greet only people.
             if (member.Id == turnContext.Activity.Recipient?.Id) continue;
             await turnContext.SendActivityAsync(ToActivity(conversation.Welcome()), cancellationToken);
         }
+    }
+
+    protected override async Task OnEventActivityAsync(ITurnContext<IEventActivity> turnContext, CancellationToken cancellationToken)
+    {
+        if (turnContext.Activity.Name == JoinEvent) await turnContext.SendActivityAsync(ToActivity(conversation.Welcome()), cancellationToken);
     }
 
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)

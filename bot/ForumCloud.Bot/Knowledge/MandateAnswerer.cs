@@ -24,7 +24,7 @@ public sealed record MandateAnswer(bool Answered, string Answer, IReadOnlyList<A
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Chinese { get; init; }
 
-    /// <summary>The question's subject words (as typed) that the cited section does not contain: what the mandate does not say.</summary>
+    /// <summary>The question's subject words (as typed) that the mandate's text never uses: what it does not say.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> Uncovered { get; init; } = [];
 }
@@ -253,7 +253,7 @@ public sealed class MandateAnswerer
             Features = features,
             Quote = quote,
             Chinese = chinese,
-            Uncovered = chinese ? [] : Uncovered(question, slots, best),
+            Uncovered = chinese ? [] : Uncovered(question, slots),
         };
     }
 
@@ -376,10 +376,11 @@ public sealed class MandateAnswerer
         return slots.Where(s => !s.Form && s.Terms.Any(terms.Contains)).Sum(s => s.Weight);
     }
 
-    private List<string> Uncovered(string question, List<Slot> slots, int section)
+    /// <summary>The question's subject words (as typed) that the mandate's text never uses: what the mandate does not mention.</summary>
+    private List<string> Uncovered(string question, List<Slot> slots)
     {
-        var terms = _index.SectionTerms[section];
-        return slots.Where(s => !s.Form && !s.Terms.Any(terms.Contains) && s.End <= question.Length)
+        var mentioned = _index.TextVocabulary;
+        return slots.Where(s => !s.Form && !s.Terms.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
             .Select(s => question[s.Start..s.End]).Where(w => w.Length > 2).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 

@@ -62,6 +62,7 @@ public sealed class MandateIndex : IDisposable
         SectionTerms = Sections.Select(s => new HashSet<string>(
             _analysis.Stems(s.Title).Concat(_analysis.Stems(string.Join(" ; ", s.Keywords.Concat(s.Synonyms)))).Concat(_analysis.Stems(WithoutNumber(s.Text))),
             StringComparer.Ordinal)).ToArray();
+        TextVocabulary = new HashSet<string>(Sections.SelectMany(s => _analysis.Stems(WithoutNumber(s.Text))), StringComparer.Ordinal);
         foreach (var term in SectionTerms.SelectMany(t => t)) _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
         foreach (var term in _documentFrequency.Keys)
         {
@@ -83,6 +84,9 @@ public sealed class MandateIndex : IDisposable
     public double BuildMilliseconds { get; }
 
     internal HashSet<string>[] SectionTerms { get; }
+
+    /// <summary>Every analysed word of the mandate's own text (not the curated keywords): what the mandate mentions.</summary>
+    internal HashSet<string> TextVocabulary { get; }
 
     /// <summary>Per section, the analysed words of each quote unit (same order as <see cref="QuoteUnits"/>).</summary>
     internal (string Sentence, HashSet<string> Stems)[][] SentenceStems { get; }

@@ -15,6 +15,7 @@ public static class TableNames
     public const string Filings = "filings";
     public const string FilingKeys = "filingkeys";
     public const string Counters = "counters";
+    public const string MandateUnanswered = "mandateunanswered";
 
     public static IReadOnlyList<string> All { get; } = StorageNameList.Of(typeof(TableNames));
 }
