@@ -86,7 +86,7 @@ internal static class ChatPageHtml
                     store: store,
                     locale: chinese ? 'zh-CN' : 'en-US',
                     overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: 'Ask a question · 请输入您的问题' },
-                    styleOptions: { hideUploadButton: true, suggestedActionLayout: 'flow', bubbleMaxWidth: 600, sendBoxTextWrap: true }
+                    styleOptions: { hideUploadButton: true, bubbleMaxWidth: 600 }
                   }, document.getElementById('webchat'));
                   var box = document.querySelector('#webchat input, #webchat textarea');
                   if (box) box.focus();
