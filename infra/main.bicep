@@ -140,6 +140,7 @@ var tableNames = [
   'applicants'
   'counters'
   'checkinsecrets'
+  'mandateunanswered'
 ]
 var queueNames = [
   'registration-changes'
@@ -320,6 +321,7 @@ module bot './app/bot.bicep' = {
     tags: tags
     sku: botSku
     endpoint: 'https://${publicHostName}/api/messages'
+    trustedOrigin: 'https://${publicHostName}'
     identityId: botIdentity.outputs.id
     identityClientId: botIdentity.outputs.clientId
     keyVaultName: keyVaultName

@@ -1,6 +1,5 @@
 using ForumCloud.Bot.Conversation;
 using ForumCloud.Bot.Knowledge;
-using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ForumCloud.Bot.Cli;
@@ -10,10 +9,10 @@ internal static class ChatCommand
 {
     public static async Task<int> RunAsync(TextReader input, TextWriter output)
     {
-        var state = new ConversationState(new MemoryStorage());
-        var bot = new MandateBot(MandateAnswerer.FromSeeds(), new NoEventsInTerminal(), state, TimeProvider.System);
+        var conversation = new MandateConversation(MandateAnswerer.FromSeeds(), new NoEvents(), new NoUnansweredRecord(), TimeProvider.System, NullLogger<MandateConversation>.Instance);
+        var bot = new MandateBot(conversation);
         var adapter = new ConsoleAdapter(output);
-        adapter.OnTurnError = TurnErrors.Handler(state, NullLogger.Instance);
+        adapter.OnTurnError = TurnErrors.Handler(NullLogger.Instance);
         await adapter.StartAsync(bot, CancellationToken.None);
         while (true)
         {
@@ -23,10 +22,10 @@ internal static class ChatCommand
             await adapter.SayAsync(line, bot, CancellationToken.None);
         }
     }
+}
 
-    // The terminal has no storage to read forum events from; the Function App's bot lists them.
-    private sealed class NoEventsInTerminal : IOpenEventsSource
-    {
-        public Task<IReadOnlyList<OpenForumEvent>> ListOpenAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<OpenForumEvent>>([]);
-    }
+/// <summary>The terminal has no storage to read forum events from; the Function App's bot lists them.</summary>
+internal sealed class NoEvents : IOpenEventsSource
+{
+    public Task<IReadOnlyList<OpenForumEvent>> ListOpenAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<OpenForumEvent>>([]);
 }

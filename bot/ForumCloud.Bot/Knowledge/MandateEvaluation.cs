@@ -28,20 +28,57 @@ public static class MandateEvaluation
             {
                 offTopic++;
                 if (!answer.Answered) refused++;
-                else misses?.WriteLine($"ANSWERED off-topic: {question} -> {string.Join(",", got)}");
+                else misses?.WriteLine($"ANSWERED off-topic: {question} -> {string.Join(",", got)} {Describe(answerer, answer)}");
                 continue;
             }
 
             onTopic++;
             if (!answer.Answered) falseRefusals++;
             if (got.Count > 0 && expect.Contains(got[0])) top1++;
-            else misses?.WriteLine($"MISS top1 [{string.Join(",", expect)}] {(answer.Answered ? "" : "(refused) ")}{question} -> {string.Join(",", got)} | {string.Join(" / ", answer.SuggestedSections)}");
+            else misses?.WriteLine($"MISS top1 [{string.Join(",", expect)}] {(answer.Answered ? "" : "(refused) ")}{question} -> {string.Join(",", got)} | {string.Join(" / ", answer.SuggestedSections)} {Describe(answerer, answer)}");
             if (got.Take(3).Any(expect.Contains)) top3++;
         }
 
         latencies.Sort();
         return new EvalSummary(items.Count, onTopic, Share(top1, onTopic), Share(top3, onTopic), offTopic, Share(refused, offTopic), falseRefusals,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), Math.Round(answerer.Index.BuildMilliseconds, 1));
+    }
+
+    private static string Describe(MandateAnswerer answerer, MandateAnswer answer) =>
+        answer.Features is { } f ? $"(cos {f.Cosine:F3}, coverage {f.Coverage:F2}, margin {f.Margin:F3}, out-of-scope {f.OutOfScope:F3}, confidence {answerer.Logistic(f):F2})" : "";
+
+    /// <summary>
+    /// Fits the confidence's logistic calibration (intercept, cosine, coverage, margin, out-of-scope cosine) on English questions of the
+    /// given sets: label 1 for on-topic, 0 for questions that must be refused. Plain batch gradient descent with a
+    /// little L2; 5 parameters and a few hundred questions need nothing more.
+    /// </summary>
+    public static double[] Calibrate(MandateAnswerer answerer, IEnumerable<string> lines)
+    {
+        var samples = new List<(double[] X, double Y)>();
+        const int n = 5;
+        foreach (var (question, expect) in lines.Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("//", StringComparison.Ordinal)).Select(Parse))
+        {
+            var answer = answerer.Ask(question);
+            if (answer.Chinese || answer.Features is not { } f) continue;
+            samples.Add((f.Vector, expect.Count > 0 ? 1 : 0));
+        }
+
+        var w = new double[n];
+        for (var step = 0; step < 50000; step++)
+        {
+            var gradient = new double[n];
+            foreach (var (x, y) in samples)
+            {
+                var z = 0.0;
+                for (var j = 0; j < n; j++) z += w[j] * x[j];
+                var p = 1 / (1 + Math.Exp(-z));
+                for (var j = 0; j < n; j++) gradient[j] += (p - y) * x[j];
+            }
+
+            for (var j = 0; j < n; j++) w[j] -= 1.0 * (gradient[j] / samples.Count + (j == 0 ? 0 : 1e-4 * w[j]));
+        }
+
+        return w.Select(v => Math.Round(v, 2)).ToArray();
     }
 
     private static (string Question, List<string> Expect) Parse(string line)

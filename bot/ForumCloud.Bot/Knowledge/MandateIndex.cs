@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -61,6 +62,7 @@ public sealed class MandateIndex : IDisposable
         SectionTerms = Sections.Select(s => new HashSet<string>(
             _analysis.Stems(s.Title).Concat(_analysis.Stems(string.Join(" ; ", s.Keywords.Concat(s.Synonyms)))).Concat(_analysis.Stems(WithoutNumber(s.Text))),
             StringComparer.Ordinal)).ToArray();
+        TextVocabulary = new HashSet<string>(Sections.SelectMany(s => _analysis.Stems(WithoutNumber(s.Text))), StringComparer.Ordinal);
         foreach (var term in SectionTerms.SelectMany(t => t)) _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
         foreach (var term in _documentFrequency.Keys)
         {
@@ -68,13 +70,14 @@ public sealed class MandateIndex : IDisposable
             list.Add(term);
         }
 
-        SentenceStems = Sections.Select(s => Sentences.Of(s.Text).Select(sentence => (sentence, new HashSet<string>(_analysis.Stems(sentence)))).ToArray()).ToArray();
+        SentenceStems = Sections.Select(s => Sentences.QuoteUnits(s.Text).Select(unit => (unit.Text, new HashSet<string>(_analysis.Stems(unit.Text)))).ToArray()).ToArray();
+        QuoteUnits = Sections.Select(s => Sentences.QuoteUnits(s.Text)).ToArray();
         BuildMilliseconds = clock.Elapsed.TotalMilliseconds;
     }
 
     public MandateSeeds Seeds { get; }
 
-    private static string WithoutNumber(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"^(?:[IVX]+|[1-9])\.\s", "");
+    private static string WithoutNumber(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"^(?:[IVX]+|[1-9])\.\s", "", System.Text.RegularExpressions.RegexOptions.NonBacktracking);
 
     public IReadOnlyList<MandateSection> Sections { get; }
 
@@ -82,7 +85,14 @@ public sealed class MandateIndex : IDisposable
 
     internal HashSet<string>[] SectionTerms { get; }
 
+    /// <summary>Every analysed word of the mandate's own text (not the curated keywords): what the mandate mentions.</summary>
+    internal HashSet<string> TextVocabulary { get; }
+
+    /// <summary>Per section, the analysed words of each quote unit (same order as <see cref="QuoteUnits"/>).</summary>
     internal (string Sentence, HashSet<string> Stems)[][] SentenceStems { get; }
+
+    /// <summary>Per section, the pieces an answer quotes: sentences, long ones cut at clause boundaries.</summary>
+    internal IReadOnlyList<QuoteUnit>[] QuoteUnits { get; }
 
     internal MandateAnalysis Analysis => _analysis;
 
@@ -201,8 +211,11 @@ internal static class Edits
     }
 }
 
-internal static class Sentences
+internal static partial class Sentences
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:[IVX]+|[1-9])\.\s+", System.Text.RegularExpressions.RegexOptions.NonBacktracking)]
+    private static partial System.Text.RegularExpressions.Regex SectionNumber();
+
     /// <summary>The section's sentences, verbatim (the source lacks a space after one full stop: "experts.Draw").</summary>
     public static List<string> Of(string text)
     {
@@ -221,4 +234,75 @@ internal static class Sentences
         if (start < text.Length && text[start..].Trim().Length > 0) sentences.Add(text[start..].Trim());
         return sentences;
     }
+
+    /// <summary>Longest quote unit before a sentence is cut at its clauses: the duties are often one 700-character sentence.</summary>
+    public const int MaxUnitLength = 260;
+
+    /// <summary>
+    /// The units an answer quotes: each sentence, and a sentence longer than <see cref="MaxUnitLength"/> cut after
+    /// commas and semicolons into consecutive runs of clauses up to that length (the text itself unchanged).
+    /// </summary>
+    public static List<QuoteUnit> QuoteUnits(string text)
+    {
+        var units = new List<QuoteUnit>();
+        foreach (var numbered in Of(text))
+        {
+            // The section's number ("XV. ", "3. ") is the citation's job, not the quote's.
+            var sentence = units.Count == 0 ? SectionNumber().Replace(numbered, "") : numbered;
+            if (sentence.Length <= MaxUnitLength)
+            {
+                units.Add(new QuoteUnit(sentence, true, true));
+                continue;
+            }
+
+            var clauses = Clauses(sentence);
+            var run = new StringBuilder();
+            var first = true;
+            for (var i = 0; i < clauses.Count; i++)
+            {
+                if (run.Length > 0 && run.Length + clauses[i].Length > MaxUnitLength)
+                {
+                    units.Add(new QuoteUnit(run.ToString().Trim(), first, false));
+                    first = false;
+                    run.Clear();
+                }
+
+                run.Append(clauses[i]);
+            }
+
+            if (run.Length > 0) units.Add(new QuoteUnit(run.ToString().Trim(), first, true));
+        }
+
+        return units;
+    }
+
+    // Cut after ", " and "; " but not inside parentheses or quotation marks ("(i.e. Huairou Science City, ...)").
+    private static List<string> Clauses(string sentence)
+    {
+        var clauses = new List<string>();
+        var depth = 0;
+        var quoted = false;
+        var start = 0;
+        for (var i = 0; i < sentence.Length; i++)
+        {
+            var c = sentence[i];
+            if (c == '(') depth++;
+            else if (c == ')') depth = Math.Max(0, depth - 1);
+            else if (c == '"') quoted = !quoted;
+            else if ((c == ',' || c == ';') && depth == 0 && !quoted && i + 1 < sentence.Length && sentence[i + 1] == ' ')
+            {
+                clauses.Add(sentence[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        clauses.Add(sentence[start..]);
+        return clauses;
+    }
+}
+
+/// <summary>A piece of a section quoted in an answer; when it does not start or end a sentence the answer marks the cut with "…".</summary>
+internal sealed record QuoteUnit(string Text, bool StartsSentence, bool EndsSentence)
+{
+    public string Quoted => (StartsSentence ? "" : "… ") + Text + (EndsSentence ? "" : " …");
 }

@@ -9,6 +9,9 @@ public sealed record MandateSeeds(
     IReadOnlyDictionary<string, string[]> Abbreviations,
     IReadOnlyList<GlossaryTerm> Glossary)
 {
+    /// <summary>Subjects outside the mandate that people ask a public chatbot about (contrast for the refusal confidence).</summary>
+    public IReadOnlyList<string> OutOfScope { get; init; } = [];
+
     public const string MandateFile = "mandate.txt";
     public const string SectionsFile = "mandate-sections.json";
     public const string GlossaryFile = "mandate-glossary.json";
@@ -40,12 +43,13 @@ public sealed record MandateSeeds(
         var badHints = glossary.Terms.SelectMany(t => t.Sections).Where(s => !byId.ContainsKey(s)).Distinct().ToList();
         if (badHints.Count > 0) throw new InvalidDataException($"{GlossaryFile} names unknown sections: {string.Join(", ", badHints)}.");
 
-        return new MandateSeeds(sections, curated.Abbreviations ?? new Dictionary<string, string[]>(), glossary.Terms);
+        return new MandateSeeds(sections, curated.Abbreviations ?? new Dictionary<string, string[]>(), glossary.Terms) { OutOfScope = curated.OutOfScope ?? [] };
     }
 
     private sealed record SectionsDocument(
         [property: JsonPropertyName("abbreviations")] Dictionary<string, string[]>? Abbreviations,
-        [property: JsonPropertyName("sections")] List<SectionData> Sections);
+        [property: JsonPropertyName("sections")] List<SectionData> Sections,
+        [property: JsonPropertyName("outOfScope")] List<string>? OutOfScope);
 
     private sealed record SectionData(string Id, string Title, string TitleZh, string[]? Keywords, string[]? Synonyms);
 

@@ -1,15 +1,30 @@
 namespace ForumCloud.Functions.Mandate;
 
 /// <summary>
-/// The chat page. With Direct Line configured (Azure) it renders Bot Framework Web Chat from the bundled
-/// botframework-webchat script with a token from /api/directline/token; without it (local) Web Chat has no
-/// channel to talk to, so the page uses a small plain UI over /api/ask.
+/// The chat page: Bot Framework Web Chat from the bundled botframework-webchat script, always, over Direct Line
+/// with a token from /api/directline/token (Azure Bot Service in Azure; the local runner's Direct Line endpoint
+/// locally, whose address comes with the token). The page sends a "webchat/join" event when connected and the
+/// bot greets it. Every URL is absolute from the API base, so /api/chat and /api/chat/ behave the same.
 /// </summary>
 internal static class ChatPageHtml
 {
-    public static string Render(bool useWebChat) => Template
-        .Replace("{{WEBCHAT_SCRIPT}}", useWebChat ? "<script src=\"chat/webchat.js\"></script>" : "")
-        .Replace("{{USE_WEBCHAT}}", useWebChat ? "true" : "false");
+    /// <summary>The API base ("/api") from the page's own path ("/api/chat" or "/api/chat/").</summary>
+    public static string ApiBase(string? path)
+    {
+        var trimmed = (path ?? "").TrimEnd('/');
+        return trimmed.EndsWith("/chat", StringComparison.OrdinalIgnoreCase) ? trimmed[..^"/chat".Length] : "/api";
+    }
+
+    /// <summary>Scripts only from the app and the page's own nonce; Direct Line's service (HTTPS and WebSocket) the only other address; never framed.</summary>
+    public static string ContentSecurityPolicy(string nonce) =>
+        $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        + "connect-src 'self' https://directline.botframework.com wss://directline.botframework.com; media-src 'self' blob:; "
+        + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+    public static string Render(string apiBase, string nonce, bool hasBundle) => Template
+        .Replace("{{API_BASE}}", System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(apiBase))
+        .Replace("{{NONCE}}", nonce)
+        .Replace("{{BUNDLE}}", hasBundle ? "true" : "false");
 
     private const string Template = """
         <!DOCTYPE html>
@@ -19,71 +34,65 @@ internal static class ChatPageHtml
           <meta name="viewport" content="width=device-width, initial-scale=1">
           <title>Ask the commission — ForumCloud</title>
           <style>
-            body { font-family: system-ui, sans-serif; margin: 0; background: #f4f6f8; color: #1b1f23; }
-            header { background: #0b4f8a; color: #fff; padding: 12px 16px; }
-            header h1 { font-size: 1.1rem; margin: 0; }
-            #webchat, #plain { max-width: 760px; margin: 0 auto; height: calc(100vh - 56px); display: flex; flex-direction: column; }
-            #transcript { flex: 1; overflow-y: auto; padding: 12px; }
-            .msg { margin: 8px 0; padding: 8px 12px; border-radius: 8px; max-width: 85%; white-space: pre-wrap; }
-            .user { background: #0b4f8a; color: #fff; margin-left: auto; }
-            .bot { background: #fff; border: 1px solid #d0d7de; }
-            .suggestions button { margin: 4px 4px 0 0; border: 1px solid #0b4f8a; background: #fff; color: #0b4f8a; border-radius: 12px; padding: 4px 10px; cursor: pointer; }
-            form { display: flex; gap: 8px; padding: 12px; border-top: 1px solid #d0d7de; background: #fff; }
-            input { flex: 1; padding: 8px; font-size: 1rem; }
+            html, body { height: 100%; margin: 0; }
+            body { font-family: system-ui, "WenQuanYi Zen Hei", sans-serif; background: #f4f6f8; color: #1b1f23; display: flex; flex-direction: column; height: 100vh; height: 100dvh; }
+            header { flex: none; background: #0b4f8a; color: #fff; padding: 10px 16px; }
+            header h1 { font-size: 1.05rem; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+            header p { font-size: .8rem; margin: 2px 0 0; opacity: .85; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+            main { flex: 1 1 auto; min-height: 0; width: 100%; max-width: 760px; margin: 0 auto; background: #fff; display: flex; flex-direction: column; }
+            #webchat { flex: 1 1 auto; min-height: 0; }
+            #status { margin: 16px; color: #57606a; }
+            #status[hidden] { display: none; }
+            @media (max-width: 480px) { header p { display: none; } }
           </style>
-          {{WEBCHAT_SCRIPT}}
         </head>
         <body>
-          <header><h1>Ask about the Beijing Municipal Science &amp; Technology Commission / Zhongguancun Administrative Committee</h1></header>
-          <div id="webchat" role="main" hidden></div>
-          <div id="plain" role="main" hidden>
-            <div id="transcript" aria-live="polite"></div>
-            <form id="ask">
-              <input id="question" name="question" maxlength="500" autocomplete="off" placeholder="Ask a question, e.g. Who prepares the Zhongguancun Forum?" aria-label="Your question">
-              <button type="submit">Ask</button>
-            </form>
-          </div>
-          <script>
+          <header>
+            <h1>Ask the commission · 咨询科委职责</h1>
+            <p>Beijing Municipal Science &amp; Technology Commission / Zhongguancun Administrative Committee — answers quote its mandate</p>
+          </header>
+          <main>
+            <p id="status" role="status">Connecting to the chat… 正在连接…</p>
+            <div id="webchat" role="region" aria-label="Chat"></div>
+          </main>
+          <script nonce="{{NONCE}}">
           (function () {
-            var useWebChat = {{USE_WEBCHAT}};
-            function plain() {
-              var root = document.getElementById('plain'), transcript = document.getElementById('transcript');
-              var form = document.getElementById('ask'), input = document.getElementById('question');
-              root.hidden = false;
-              function add(cls, text) {
-                var div = document.createElement('div'); div.className = 'msg ' + cls; div.textContent = text;
-                transcript.appendChild(div); transcript.scrollTop = transcript.scrollHeight; return div;
-              }
-              function ask(question) {
-                add('user', question);
-                fetch('ask', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question: question }) })
-                  .then(function (r) { return r.json(); })
-                  .then(function (answer) {
-                    var div = add('bot', answer.answer || answer.detail || 'Sorry, no answer.');
-                    div.setAttribute('data-answered', String(!!answer.answered));
-                    if (answer.sources && answer.sources.length) div.setAttribute('data-section', answer.sources[0].section);
-                    var list = document.createElement('div'); list.className = 'suggestions';
-                    (answer.suggestions || []).forEach(function (s) {
-                      var b = document.createElement('button'); b.type = 'button'; b.textContent = s;
-                      b.onclick = function () { ask(s); }; list.appendChild(b);
-                    });
-                    div.appendChild(list);
-                  })
-                  .catch(function () { add('bot', 'Sorry — the service did not answer. Please try again.'); });
-              }
-              form.addEventListener('submit', function (e) {
-                e.preventDefault(); var q = input.value.trim(); if (!q) return; input.value = ''; ask(q);
-              });
-              add('bot', 'Hello! Ask me what the commission does — for example who prepares the Zhongguancun Forum. I quote its mandate and cite the duty.');
+            var api = '{{API_BASE}}';
+            var status = document.getElementById('status');
+            function fail(message) { status.hidden = false; status.textContent = message; }
+            if (!{{BUNDLE}}) { fail('The chat is not available: this build has no Web Chat bundle (run npm ci before building).'); return; }
+            var script = document.createElement('script');
+            script.src = api + '/chat/webchat.js';
+            script.onerror = function () { fail('The chat could not load. Please reload the page.'); };
+            script.onload = start;
+            document.head.appendChild(script);
+            function start() {
+              var chinese = /^zh/i.test(navigator.language || '');
+              fetch(api + '/directline/token', { method: 'POST' })
+                .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+                .then(function (t) {
+                  var options = { token: t.token };
+                  // The local runner's Direct Line: same origin, polled (Azure's uses its WebSocket stream).
+                  if (t.domain) { options.domain = t.domain; options.webSocket = false; options.pollingInterval = 500; }
+                  var store = window.WebChat.createStore({}, function (s) { return function (next) { return function (action) {
+                    if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
+                      s.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { language: chinese ? 'zh' : 'en' } } });
+                    }
+                    return next(action);
+                  }; }; });
+                  status.hidden = true;
+                  window.WebChat.renderWebChat({
+                    directLine: window.WebChat.createDirectLine(options),
+                    store: store,
+                    locale: chinese ? 'zh-CN' : 'en-US',
+                    overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: 'Ask a question · 请输入您的问题' },
+                    styleOptions: { hideUploadButton: true, bubbleMaxWidth: 600 }
+                  }, document.getElementById('webchat'));
+                  var box = document.querySelector('#webchat input, #webchat textarea');
+                  if (box) box.focus();
+                })
+                .catch(function (e) { fail(e && e.message === '429' ? 'Too many chats from here just now; please wait a minute and reload.' : 'The chat service did not answer. Please reload the page.'); });
             }
-            if (!useWebChat || !window.WebChat) { plain(); return; }
-            fetch('directline/token', { method: 'POST' })
-              .then(function (r) { if (!r.ok) throw new Error('token'); return r.json(); })
-              .then(function (t) {
-                var el = document.getElementById('webchat'); el.hidden = false;
-                window.WebChat.renderWebChat({ directLine: window.WebChat.createDirectLine({ token: t.token }), locale: 'en-US' }, el);
-              })
-              .catch(plain);
           })();
           </script>
         </body>

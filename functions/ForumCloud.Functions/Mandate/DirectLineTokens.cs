@@ -4,11 +4,23 @@ using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Mandate;
 
+/// <summary>A Direct Line conversation token for the chat page; Domain is where Web Chat talks (null: Azure Bot Service's own).</summary>
+public sealed record DirectLineToken(string Token, string? ConversationId, int ExpiresIn, string? Domain = null);
+
+/// <summary>Where the chat page's Direct Line token comes from: Azure Bot Service in Azure, the local runner's Direct Line endpoint locally.</summary>
+public interface IDirectLineTokenSource
+{
+    bool Configured { get; }
+
+    Task<DirectLineToken> GenerateAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Exchanges the Direct Line secret (an app setting, a master key) for a per-conversation token, server-side:
-/// the browser only ever sees the token.
+/// the browser only ever sees the token. With enhanced authentication on (infra/app/bot.bicep), the token
+/// only works from the app's own origin.
 /// </summary>
-public sealed class DirectLineTokens(string? secret, ILogger<DirectLineTokens> logger, HttpMessageHandler? handler = null)
+public sealed class DirectLineTokens(string? secret, ILogger<DirectLineTokens> logger, HttpMessageHandler? handler = null) : IDirectLineTokenSource
 {
     public static readonly Uri GenerateUri = new("https://directline.botframework.com/v3/directline/tokens/generate");
 
@@ -35,5 +47,3 @@ public sealed class DirectLineTokens(string? secret, ILogger<DirectLineTokens> l
             root.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 1800);
     }
 }
-
-public sealed record DirectLineToken(string Token, string? ConversationId, int ExpiresIn);

@@ -1,3 +1,4 @@
+using ForumCloud.Bot.Conversation;
 using ForumCloud.Bot.Knowledge;
 using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Http;
@@ -11,12 +12,15 @@ namespace ForumCloud.Functions.Mandate;
 
 public sealed record AskRequest(string? Question);
 
-/// <summary>The chatbot's HTTP surface: the Bot Framework channel endpoint, the JSON ask endpoint, the chat page and its Direct Line token.</summary>
+/// <summary>The chatbot's HTTP surface: the Bot Framework channel endpoint, the JSON ask endpoint, the chat page and its Direct Line token, and the staff list of refused questions.</summary>
 public sealed class MandateFunctions(
-    MandateAnswerer answerer,
+    MandateConversation conversation,
     MandateBotAdapter adapter,
     IBot bot,
-    DirectLineTokens directLine,
+    IDirectLineTokenSource directLine,
+    TokenRateLimit tokenLimit,
+    UnansweredQuestionLog unanswered,
+    StaffGate staffGate,
     WebChatAssets assets,
     ILogger<MandateFunctions> logger)
 {
@@ -30,11 +34,12 @@ public sealed class MandateFunctions(
             var errors = new FieldErrors();
             var question = errors.LongText("question", body.Question, MandateAnswerer.MaxQuestionLength);
             errors.ThrowIfAny();
-            var answer = answerer.Ask(question);
+            // The same core as the bot: the same text, sources and suggestions as its reply to this message.
+            var reply = await conversation.ReplyAsync(question, cancellationToken);
             // Telemetry for calibrating the threshold: outcome, section and confidence, never the question text (it may hold personal data).
-            logger.LogInformation("Mandate question: answered {Answered}, section {Section}, score {Score}",
-                answer.Answered, answer.Sources.FirstOrDefault()?.Section, answer.Sources.FirstOrDefault()?.Score);
-            return ApiResults.Ok(answer);
+            logger.LogInformation("Mandate question: {Kind}, answered {Answered}, section {Section}, score {Score}",
+                reply.Kind, reply.Answered, reply.Sources.FirstOrDefault()?.Section, reply.Sources.FirstOrDefault()?.Score);
+            return ApiResults.Ok(reply);
         });
 
     /// <summary>
@@ -62,10 +67,18 @@ public sealed class MandateFunctions(
             return new EmptyResult();
         });
 
+    /// <summary>The chat page: Bot Framework Web Chat over Direct Line, always (locally the runner serves Direct Line). `/api/chat/` works too: the page's URLs are absolute.</summary>
     [Function("MandateChatPage")]
     public IActionResult ChatPage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chat")] HttpRequest request) =>
-        ApiResults.Text("text/html; charset=utf-8", ChatPageHtml.Render(useWebChat: directLine.Configured && assets.HasBundle)).WithHeader("Cache-Control", "no-cache");
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chat")] HttpRequest request)
+    {
+        var nonce = Secrets.NewToken();
+        return ApiResults.Text("text/html; charset=utf-8", ChatPageHtml.Render(ChatPageHtml.ApiBase(request.Path), nonce, assets.HasBundle))
+            .WithHeader("Cache-Control", "no-cache")
+            .WithHeader("Content-Security-Policy", ChatPageHtml.ContentSecurityPolicy(nonce))
+            .WithHeader("X-Content-Type-Options", "nosniff")
+            .WithHeader("Referrer-Policy", "no-referrer");
+    }
 
     [Function("MandateWebChatBundle")]
     public IActionResult WebChatBundle(
@@ -80,16 +93,29 @@ public sealed class MandateFunctions(
         CancellationToken cancellationToken) =>
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
-            if (!directLine.Configured) throw ProblemException.NotFound("Direct Line is not configured here; the chat page talks to /api/ask instead.");
+            if (!directLine.Configured) throw ProblemException.NotFound("Direct Line is not configured here (set DirectLineSecret, or use the local runner, which serves Direct Line itself).");
+            tokenLimit.Demand(request);
             try
             {
                 var token = await directLine.GenerateAsync(cancellationToken);
-                return ApiResults.Ok(new { token = token.Token, conversationId = token.ConversationId, expiresIn = token.ExpiresIn });
+                return ApiResults.Ok(new { token = token.Token, conversationId = token.ConversationId, expiresIn = token.ExpiresIn, domain = token.Domain });
             }
             catch (HttpRequestException)
             {
                 throw new ProblemException(502, "Direct Line did not issue a token.", "Try again shortly.");
             }
+        });
+
+    /// <summary>The questions the bot refused, most asked first (normalised, personal data masked), for staff to improve the keywords.</summary>
+    [Function("ListUnansweredQuestions")]
+    public Task<IActionResult> Unanswered(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/mandate/unanswered")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            staffGate.Demand(request);
+            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+            return ApiResults.Ok(await unanswered.ListAsync(pageSize, cancellationToken));
         });
 
     private static bool IsAuthenticationFailure(Exception ex) =>

@@ -15,35 +15,42 @@ public static class MandateRegistration
 {
     public static IServiceCollection AddMandate(this IServiceCollection services, IConfiguration configuration)
     {
-        // The knowledge index is built once, at start-up, from seeds/.
+        // Built once per instance from seeds/ (the Lucene index, the embedding model, the knowledge vectors read
+        // from seeds/mandate-vectors.arcticxs.bin); MandateWarmUp does it at start so no question waits for it.
         services.AddSingleton(_ => MandateAnswerer.FromSeeds(Path.GetDirectoryName(SeedFiles.PathOf(MandateSeeds.MandateFile))));
         services.AddHostedService<MandateWarmUp>();
-        services.AddSingleton<IStorage, MemoryStorage>();
-        services.AddSingleton(sp => new ConversationState(sp.GetRequiredService<IStorage>()));
         services.AddSingleton<IOpenEventsSource, OpenEventsFromCatalog>();
+        services.AddSingleton<UnansweredQuestionLog>();
+        services.AddSingleton<IUnansweredQuestions>(sp => sp.GetRequiredService<UnansweredQuestionLog>());
+        // The one conversation core: the bot, /api/ask and (through Direct Line) the page. No conversation state.
+        services.AddSingleton<MandateConversation>();
         services.AddSingleton<IBot, MandateBot>();
         services.AddSingleton<BotFrameworkAuthentication>(sp => new ConfigurationBotFrameworkAuthentication(
             configuration, logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()));
         services.AddSingleton<MandateBotAdapter>();
-        services.AddSingleton(sp => new DirectLineTokens(configuration[SettingNames.DirectLineSecret], sp.GetRequiredService<ILogger<DirectLineTokens>>()));
+        services.AddSingleton<IDirectLineTokenSource>(sp => new DirectLineTokens(configuration[SettingNames.DirectLineSecret], sp.GetRequiredService<ILogger<DirectLineTokens>>()));
+        services.AddSingleton<TokenRateLimit>();
         services.AddSingleton<WebChatAssets>();
         return services;
     }
 }
 
-/// <summary>CloudAdapter with the bot's turn error handler (log, apologise, clear the conversation state).</summary>
+/// <summary>CloudAdapter with the bot's turn error handler (log and apologise).</summary>
 public sealed class MandateBotAdapter : CloudAdapter
 {
-    public MandateBotAdapter(BotFrameworkAuthentication authentication, ConversationState conversationState, ILogger<MandateBotAdapter> logger)
+    public MandateBotAdapter(BotFrameworkAuthentication authentication, ILogger<MandateBotAdapter> logger)
         : base(authentication, logger)
     {
-        OnTurnError = TurnErrors.Handler(conversationState, logger);
+        OnTurnError = TurnErrors.Handler(logger);
     }
 }
 
-/// <summary>The bot's view of the events capability: published events whose registration is open now, with seats left.</summary>
+/// <summary>The bot's view of the events capability: published events whose registration is open now, with seats left and venue.</summary>
 public sealed class OpenEventsFromCatalog(EventCatalog catalog) : IOpenEventsSource
 {
     public async Task<IReadOnlyList<OpenForumEvent>> ListOpenAsync(CancellationToken ct) =>
-        (await catalog.ListOpenForRegistrationAsync(ct)).Select(e => new OpenForumEvent(e.EventId, e.Title, e.StartsAt, e.SeatsLeft)).ToList();
+        (await catalog.ListPublishedAsync(null, null, null, ct))
+            .Where(e => e.RegistrationOpen)
+            .Select(e => new OpenForumEvent(e.EventId, e.Title, e.StartsAt, e.SeatsLeft, e.Venue))
+            .ToList();
 }

@@ -20,6 +20,7 @@ public static class TableNames
     public const string Applicants = "applicants";
     public const string Counters = "counters";
     public const string CheckInSecrets = "checkinsecrets";
+    public const string MandateUnanswered = "mandateunanswered";
 
     public static IReadOnlyList<string> All { get; } = StorageNameList.Of(typeof(TableNames));
 }

@@ -160,6 +160,10 @@ public sealed class InfraArmTests
         var site = Assert.Single((List<object?>)channel.Evaluate("properties.properties.sites")!);
         Assert.Equal(true, ((Dictionary<string, object?>)site!)["isEnabled"]);
         Assert.Equal(true, ((Dictionary<string, object?>)site)["isV3Enabled"]);
+        // Enhanced authentication with the app's own origin as the one trusted origin.
+        Assert.Equal(true, ((Dictionary<string, object?>)site)["isSecureSiteEnabled"]);
+        var origin = Assert.Single((List<object?>)((Dictionary<string, object?>)site)["trustedOrigins"]!);
+        Assert.Matches(@"^https://⟨reference\(.*'api'.*\)\.outputs\.defaultHostName\.value⟩$", ArmExpression.Text(origin));
 
         // CloudAdapter's settings name the same identity and tenant as the bot registration.
         var settings = InfraParityTests.AppSettings(_template);

@@ -81,11 +81,12 @@ public sealed class BotProtocolTests
             ["MicrosoftAppId"] = "00000000-0000-0000-0000-000000000001",
             ["MicrosoftAppPassword"] = "not-used",
         }).Build();
-        var state = new ConversationState(new MemoryStorage());
-        var adapter = new MandateBotAdapter(new ConfigurationBotFrameworkAuthentication(configuration), state, NullLogger<MandateBotAdapter>.Instance);
-        var bot = new MandateBot(MandateKnowledgeTests.Answerer.Value, new NoOpenEvents(), state, TimeProvider.System);
-        var functions = new MandateFunctions(MandateKnowledgeTests.Answerer.Value, adapter, bot,
-            new DirectLineTokens(null, NullLogger<DirectLineTokens>.Instance), new WebChatAssets(), NullLogger<MandateFunctions>.Instance);
+        var adapter = new MandateBotAdapter(new ConfigurationBotFrameworkAuthentication(configuration), NullLogger<MandateBotAdapter>.Instance);
+        var conversation = MandateBotTests.Conversation(new NoOpenEvents());
+        var functions = new MandateFunctions(conversation, adapter, new MandateBot(conversation),
+            new DirectLineTokens(null, NullLogger<DirectLineTokens>.Instance), new TokenRateLimit(configuration),
+            new UnansweredQuestionLog(ForumCloud.Functions.Platform.StorageAccount.FromConnectionString("UseDevelopmentStorage=true")),
+            new ForumCloud.Functions.Platform.StaffGate(configuration), new WebChatAssets(), NullLogger<MandateFunctions>.Instance);
 
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         context.Request.Method = "POST";

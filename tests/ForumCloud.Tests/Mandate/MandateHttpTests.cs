@@ -45,19 +45,35 @@ public sealed class MandateHttpTests
         await Problems.AssertProblemAsync(missing, HttpStatusCode.BadRequest);
     }
 
-    [Fact]
-    public async Task The_chat_page_talks_to_ask_when_no_direct_line_secret_is_configured()
+    [Theory]
+    [InlineData("/api/chat")]
+    [InlineData("/api/chat/")]
+    public async Task The_chat_page_is_web_chat_with_absolute_urls_and_security_headers(string path)
     {
         var client = await SharedRunner.ClientAsync();
-        var response = await client.GetAsync("/api/chat");
+        var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("var useWebChat = false;", html);
+        Assert.Contains("var api = '/api';", html);
+        Assert.Contains("window.WebChat.renderWebChat", html);
         Assert.DoesNotContain("cdn", html, StringComparison.OrdinalIgnoreCase);
 
-        var token = await client.PostAsync("/api/directline/token", null);
-        await Problems.AssertProblemAsync(token, HttpStatusCode.NotFound);
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("script-src 'self' 'nonce-", csp);
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.Contains($"<script nonce=\"{nonce}\">", html);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
+    public async Task Locally_the_token_names_the_runners_own_direct_line_endpoint()
+    {
+        var client = await SharedRunner.ClientAsync();
+        var token = await Problems.JsonAsync(await client.PostAsync("/api/directline/token", null), HttpStatusCode.OK);
+        Assert.False(string.IsNullOrEmpty(token.GetProperty("token").GetString()));
+        Assert.Equal(new Uri(client.BaseAddress!, "/v3/directline").ToString().TrimEnd('/'), token.GetProperty("domain").GetString());
     }
 
     [Fact]

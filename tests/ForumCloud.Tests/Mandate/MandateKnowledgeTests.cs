@@ -41,6 +41,8 @@ public sealed class MandateKnowledgeTests
     [InlineData("who won the football match last night")]
     [InlineData("best recipe for dumplings")]
     [InlineData("what is 12 * 7")]
+    [InlineData("best restaurant in Zhongguancun")]
+    [InlineData("subway to Zhongguancun")]
     public void Off_topic_questions_are_refused_with_what_the_bot_covers(string question)
     {
         var answer = Answerer.Value.Ask(question);
@@ -68,6 +70,39 @@ public sealed class MandateKnowledgeTests
         Assert.Contains("第十五项职责", answer.Answer);
         Assert.Contains("国际科技合作与中关村论坛", answer.Answer);
         Assert.Contains("Lead and organize technology export and technology introduction work.", answer.Answer);
+    }
+
+    [Fact]
+    public void An_answer_quotes_a_piece_of_the_section_never_the_whole_paragraph()
+    {
+        foreach (var question in new[] { "Who coordinates the Three Cities and One Area?", "who supports basic research", "who runs the technology market", "who looks after the sub-parks' spatial planning" })
+        {
+            var answer = Answerer.Value.Ask(question);
+            Assert.True(answer.Answered, question);
+            var section = Answerer.Value.Section(answer.Sources[0].Section)!;
+            Assert.True(answer.Quote.Length <= 2 * ForumCloud.Bot.Knowledge.Sentences.MaxUnitLength + 8, $"{question}: a {answer.Quote.Length}-character quote");
+            Assert.True(answer.Quote.Length < section.Text.Length || section.Text.Length <= ForumCloud.Bot.Knowledge.Sentences.MaxUnitLength, question);
+            foreach (var piece in answer.Quote.Split(" … ").Select(p => p.Trim('…', ' ')).Where(p => p.Length > 0)) Assert.Contains(piece, section.Text);
+        }
+    }
+
+    [Fact]
+    public void A_message_of_250_kilobytes_is_cut_to_500_characters_before_matching()
+    {
+        var huge = "Who prepares the Zhongguancun Forum? " + string.Concat(Enumerable.Repeat("zhongguancun events register forum ", 7500));
+        Assert.True(huge.Length > 250_000);
+        var answer = Answerer.Value.Ask(huge);
+        Assert.Equal(Answerer.Value.Ask(huge[..MandateAnswerer.MaxQuestionLength]).Answer, answer.Answer);
+    }
+
+    [Fact]
+    public void The_committed_knowledge_vectors_match_the_seeds()
+    {
+        // A seeds edit without `forumcloud-bot vectors` would make every instance compute them at start (seconds, not the cold-start budget).
+        var repoSeeds = Path.Combine(ForumCloud.Tests.Infra.BicepCli.RepoRoot, "seeds");
+        Assert.True(KnowledgeVectors.IsCurrent(repoSeeds, MandateSeeds.Load(repoSeeds), SentenceEmbedding.Default),
+            "seeds/mandate-vectors.arcticxs.bin does not match the seeds: run `dotnet run --project bot/ForumCloud.Bot.Cli -- vectors` and commit it.");
+        Assert.True(Answerer.Value.VectorsFromFile);
     }
 
     [Fact]
