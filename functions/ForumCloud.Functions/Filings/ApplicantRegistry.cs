@@ -89,14 +89,14 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
     /// Applicants whose contact has verified the address, by staff's enterprise check (the desk's queue: unchecked),
     /// paged. A filter across the table's partitions: one row per enterprise, a back office's volume.
     /// </summary>
-    public async Task<Page<ApplicantView>> ListAsync(EnterpriseVerification enterprise, string? continuation, int pageSize, CancellationToken cancellationToken)
+    public async Task<Platform.Page<ApplicantView>> ListAsync(EnterpriseVerification enterprise, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         var fingerprint = "applicants/" + ApiEnum.Name(enterprise);
         var filter = TableClient.CreateQueryFilter($"Status eq {ApiEnum.Name(ApplicantStatus.Active)} and Enterprise eq {ApiEnum.Name(enterprise)}");
         var page = await Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
             .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize)
             .FirstAsync(cancellationToken);
-        return new Page<ApplicantView>(page.Values.Select(e => ApplicantView.Of(FromEntity(e))).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+        return new Platform.Page<ApplicantView>(page.Values.Select(e => ApplicantView.Of(FromEntity(e))).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
     }
 
     /// <summary>Staff's one decision on the enterprise (approve or reject, with a note); a second decision is 409.</summary>
