@@ -41,8 +41,13 @@ public sealed class BenchEnvironment : IAsyncDisposable
             StartMailServerIfNeeded = false,
             LoadSeeds = false,
             ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
-            ConfigureServices = services => services.AddSingleton(StorageAccount.FromConnectionString(
-                azurite.ConnectionString, o => o.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall))),
+            ConfigureServices = services =>
+            {
+                services.AddSingleton(StorageAccount.FromConnectionString(
+                    azurite.ConnectionString, o => o.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall)));
+                // One client sends every request from one address: the per-client limits would measure themselves.
+                services.AddSingleton(new RateLimits(int.MaxValue, int.MaxValue, 0));
+            },
         };
         var runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
         return new BenchEnvironment(azurite, runner, StorageAccount.FromConnectionString(azurite.ConnectionString), requests);

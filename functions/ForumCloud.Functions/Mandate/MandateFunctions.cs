@@ -18,7 +18,6 @@ public sealed class MandateFunctions(
     MandateBotAdapter adapter,
     IBot bot,
     IDirectLineTokenSource directLine,
-    TokenRateLimit tokenLimit,
     UnansweredQuestionLog unanswered,
     StaffGate staffGate,
     WebChatAssets assets,
@@ -94,7 +93,6 @@ public sealed class MandateFunctions(
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
             if (!directLine.Configured) throw ProblemException.NotFound("Direct Line is not configured here (set DirectLineSecret, or use the local runner, which serves Direct Line itself).");
-            tokenLimit.Demand(request);
             try
             {
                 var token = await directLine.GenerateAsync(cancellationToken);

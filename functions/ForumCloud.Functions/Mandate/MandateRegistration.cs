@@ -29,7 +29,6 @@ public static class MandateRegistration
             configuration, logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()));
         services.AddSingleton<MandateBotAdapter>();
         services.AddSingleton<IDirectLineTokenSource>(sp => new DirectLineTokens(configuration[SettingNames.DirectLineSecret], sp.GetRequiredService<ILogger<DirectLineTokens>>()));
-        services.AddSingleton<TokenRateLimit>();
         services.AddSingleton<WebChatAssets>();
         return services;
     }

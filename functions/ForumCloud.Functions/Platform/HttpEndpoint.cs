@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Platform;
@@ -8,7 +9,7 @@ namespace ForumCloud.Functions.Platform;
 /// <summary>
 /// The edge every HTTP function runs its work through: a <see cref="ProblemException"/> becomes its
 /// problem-details answer, a storage outage becomes 503 with Retry-After, anything else is logged and
-/// answered 500 without a stack trace. Done here rather than in worker middleware so that the Function
+/// answered 500 without a stack trace; a caller over its rate limit (<see cref="RateLimits"/>) gets 429. Done here rather than in worker middleware so that the Function
 /// App and the local runner behave identically.
 /// </summary>
 public static class HttpEndpoint
@@ -17,6 +18,8 @@ public static class HttpEndpoint
     {
         try
         {
+            // The one place the per-client limits apply (only the routes RateLimits lists are limited).
+            request.HttpContext.RequestServices?.GetService<RateLimits>()?.Admit(request);
             return await work();
         }
         catch (ProblemException problem)

@@ -56,13 +56,14 @@ public static class EventsApi
     /// A registration through the partner path (partnerId and X-Access-Token of <see cref="PartnerAsync"/>) unless the
     /// body names its own partnerId or <paramref name="anonymous"/> is set (then it is sent as given, without a token).
     /// </summary>
-    public static async Task<HttpResponseMessage> PostRegistrationAsync(HttpClient http, string eventId, object body, string? idempotencyKey = null, bool anonymous = false)
+    public static async Task<HttpResponseMessage> PostRegistrationAsync(HttpClient http, string eventId, object body, string? idempotencyKey = null, bool anonymous = false,
+        (string PartnerId, string Token)? partner = null)
     {
         var json = JsonSerializer.SerializeToNode(body, PartnerApi.Json)!.AsObject();
         var request = new HttpRequestMessage(HttpMethod.Post, $"api/events/{eventId}/registrations");
         if (!anonymous && !json.ContainsKey("partnerId"))
         {
-            var (partnerId, token) = await PartnerAsync(http);
+            var (partnerId, token) = partner ?? await PartnerAsync(http);
             json["partnerId"] = partnerId;
             request.Headers.Add("X-Access-Token", token);
         }

@@ -32,7 +32,7 @@ public sealed class HoldExpiryTests : IAsyncLifetime
         var anonymous = $"expiring-{Guid.NewGuid():N}@example.org";
         await Problems.JsonAsync(await EventsApi.PostRegistrationAsync(http, eventId, EventsApi.Attendee(anonymous), anonymous: true), HttpStatusCode.Accepted);
         var (code, token, _) = await HoldTests.LinkAsync(eventId, anonymous, _runner.Storage);
-        var waiting = await EventsApi.RegisterAsync(http, eventId); // the seat is held: waitlisted
+        var waiting = await EventsApi.RegisterAsync(http, eventId, await EventsApi.SeededPartnerAsync(_runner.App.Services)); // the seat is held: waitlisted
         Assert.Equal("waitlisted", waiting.GetProperty("status").GetString());
 
         // The app's messages: the waitlisted notice now, the hold's expiry once its delay has passed.

@@ -75,9 +75,9 @@ public sealed class PublicJourneyTableRequestTests
         Assert.False(TableRequestLog.PinsOnePartition(new TableRequest("GET", "forumevents", true, null)));
     }
 
+    // Through a verified partner (confirmed at once, 201); an anonymous hold makes the same seat transaction.
     private static async Task<JsonElement> RegisterAsync(HttpClient http, string eventId, string email) =>
-        await Problems.JsonAsync(await http.PostAsync($"api/events/{eventId}/registrations",
-            Problems.Json($$"""{"name":"Journey Person","email":"{{email}}","organization":"Journey Institute","country":"DE"}""")), HttpStatusCode.Created);
+        await Problems.JsonAsync(await EventsApi.PostRegistrationAsync(http, eventId, EventsApi.Attendee(email, "Journey Person", "DE")), HttpStatusCode.Created);
 
     /// <summary>The bot's answer over /api/messages, returned in the HTTP response (deliveryMode expectReplies: no channel needed).</summary>
     private static async Task<string> AskBotAsync(HttpClient http, string text)

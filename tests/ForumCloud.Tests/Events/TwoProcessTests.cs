@@ -71,10 +71,11 @@ public sealed class TwoProcessTests : IAsyncLifetime
         Skip.If(_childHttp is null, "FORUMCLOUD_BASE_URL is set: against an external URL there is no second process to start.");
         var http = await SharedRunner.ClientAsync();
         var eventId = await EventsApi.CreateEventAsync(http, capacity: 25);
+        var partner = await EventsApi.PartnerAsync(http); // verified through the shared runner, whose mail reaches the test mailbox
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 90).Select(async i =>
         {
-            var response = await EventsApi.PostRegistrationAsync(i % 2 == 0 ? http : _childHttp, eventId, EventsApi.Attendee($"p{i}-{Guid.NewGuid():N}@example.org"));
+            var response = await EventsApi.PostRegistrationAsync(i % 2 == 0 ? http : _childHttp, eventId, EventsApi.Attendee($"p{i}-{Guid.NewGuid():N}@example.org"), partner: partner);
             return await Problems.JsonAsync(response, HttpStatusCode.Created);
         }));
 
@@ -102,11 +103,12 @@ public sealed class TwoProcessTests : IAsyncLifetime
         if (_childHttp is null) return; // against an external URL there is no second process to start
         var http = await SharedRunner.ClientAsync();
         var eventId = await EventsApi.CreateEventAsync(http, capacity: 25);
+        var partner = await EventsApi.PartnerAsync(http); // verified through the shared runner, whose mail reaches the test mailbox
 
         // Even requests anonymous (a held seat or waitlist place, 202), odd ones through a verified partner (201).
         var statuses = await Task.WhenAll(Enumerable.Range(0, 90).Select(async i =>
         {
-            var response = await EventsApi.PostRegistrationAsync(i % 4 < 2 ? http : _childHttp, eventId, EventsApi.Attendee($"h{i}-{Guid.NewGuid():N}@example.org"), anonymous: i % 2 == 0);
+            var response = await EventsApi.PostRegistrationAsync(i % 4 < 2 ? http : _childHttp, eventId, EventsApi.Attendee($"h{i}-{Guid.NewGuid():N}@example.org"), anonymous: i % 2 == 0, partner: partner);
             return response.StatusCode;
         }));
         Assert.Equal(45, statuses.Count(s => s == HttpStatusCode.Accepted));

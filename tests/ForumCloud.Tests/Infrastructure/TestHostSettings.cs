@@ -6,17 +6,25 @@ namespace ForumCloud.Tests.Infrastructure;
 /// host.json is the production file and is never tuned for tests. The tests override it as an app
 /// setting would in Azure (`AzureFunctionsJobHost__extensions__queues__*`), set here for every runner
 /// this process starts and inherited by the runner processes it starts: a failed try comes back after
-/// 1 second instead of 30, and an idle queue is polled at least every 2 seconds.
+/// 1 second instead of 30, an idle queue is polled at least every 2 seconds, and the per-client rate limits are
+/// out of the way.
 /// </summary>
 internal static class TestHostSettings
 {
     public const string VisibilityTimeout = "AzureFunctionsJobHost__extensions__queues__visibilityTimeout";
     public const string MaxPollingInterval = "AzureFunctionsJobHost__extensions__queues__maxPollingInterval";
 
+    // The suite sends thousands of anonymous writes from one address: the per-client limits (Platform/RateLimits)
+    // are raised for every runner, as an app setting would; RateLimitTests start runners with the real figures.
+    public const string AnonymousPerMinute = "ForumCloud__RateLimits__AnonymousPerMinute";
+    public const string TokenHolderPerMinute = "ForumCloud__RateLimits__PartnerPerMinute";
+
     [ModuleInitializer]
     internal static void Apply()
     {
         Environment.SetEnvironmentVariable(VisibilityTimeout, "00:00:01");
         Environment.SetEnvironmentVariable(MaxPollingInterval, "00:00:02");
+        Environment.SetEnvironmentVariable(AnonymousPerMinute, "1000000");
+        Environment.SetEnvironmentVariable(TokenHolderPerMinute, "1000000");
     }
 }

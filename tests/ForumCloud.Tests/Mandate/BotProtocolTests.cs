@@ -84,7 +84,7 @@ public sealed class BotProtocolTests
         var adapter = new MandateBotAdapter(new ConfigurationBotFrameworkAuthentication(configuration), NullLogger<MandateBotAdapter>.Instance);
         var conversation = MandateBotTests.Conversation(new NoOpenEvents());
         var functions = new MandateFunctions(conversation, adapter, new MandateBot(conversation),
-            new DirectLineTokens(null, NullLogger<DirectLineTokens>.Instance), new TokenRateLimit(configuration),
+            new DirectLineTokens(null, NullLogger<DirectLineTokens>.Instance),
             new UnansweredQuestionLog(ForumCloud.Functions.Platform.StorageAccount.FromConnectionString("UseDevelopmentStorage=true")),
             new ForumCloud.Functions.Platform.StaffGate(configuration), new WebChatAssets(), NullLogger<MandateFunctions>.Instance);
 

@@ -71,7 +71,7 @@ public sealed class LocalDirectLineTests
     {
         Skip.If(SharedRunner.ExternalBaseUrl is not null, "Needs a runner of its own (the limit is per instance).");
         await using var runner = await PrivateRunner.StartAsync();
-        for (var i = 0; i < TokenRateLimit.PerMinute; i++)
+        for (var i = 0; i < ForumCloud.Functions.Platform.RateLimits.DirectLineTokensPerMinute; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await runner.Http.PostAsync("api/directline/token", null)).StatusCode);
         }
