@@ -39,7 +39,9 @@ public sealed class ForumTelemetry(ILogger<ForumTelemetry> logger)
         telemetry.UseAzureMonitorExporter(options =>
         {
             options.ConnectionString = connectionString;
-            if (perSecond is { } limit) options.TracesPerSecond = limit;
+            // host.json's limit as a rate-limited sampler; with sampling off in host.json, every trace is kept.
+            options.TracesPerSecond = perSecond;
+            if (perSecond is null) options.SamplingRatio = 1F;
             if (credential is not null) options.Credential = credential;
         });
         return true;

@@ -21,7 +21,7 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            throw new ProblemException(400, "The request body is not valid JSON for this operation.", Describe(ex));
+            throw Unreadable(ex, typeof(T));
         }
     }
 
@@ -60,18 +60,61 @@ public static class RequestBody
     private static ProblemException TooLarge() =>
         new(413, "The request body is too large.", $"Request bodies are limited to {MaxBytes / 1024} KiB.");
 
-    // The message names the JSON path and position, never echoes the offending content back.
-    private static string Describe(JsonException ex)
+    /// <summary>
+    /// The reader's problem as the client's words: the field (as a JSON path, also in `errors`), the line, and
+    /// what was expected, never a .NET type or namespace and never the offending content.
+    /// </summary>
+    private static ProblemException Unreadable(JsonException ex, Type target)
     {
-        var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
-        var reason = ex.InnerException is InvalidOperationException or FormatException ? "a value has the wrong type or format" : FirstSentence(ex.Message);
-        return $"The JSON could not be read{where} (line {ex.LineNumber + 1}): {reason}.";
+        var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path.TrimStart('$');
+        var reason = Reason(ex, target, field);
+        var detail = $"The JSON could not be read{(field is null ? "" : $" at '{field}'")} (line {ex.LineNumber + 1}): {reason}.";
+        var errors = field is null ? null : new Dictionary<string, string[]> { [field] = [char.ToUpperInvariant(reason[0]) + reason[1..] + "."] };
+        return new ProblemException(400, "The request body is not valid JSON for this operation.", detail, errors);
     }
 
-    private static string FirstSentence(string message)
+    private static string Reason(JsonException ex, Type target, string? field)
     {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        var sentence = end > 0 ? message[..end] : message.TrimEnd('.');
-        return sentence.Length > 200 ? sentence[..200] : sentence;
+        var message = ex.Message;
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal)) return "this property is not part of the request";
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return "this property appears more than once";
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal)) return "the JSON is nested too deeply";
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && TypeAt(target, field) is { } expected) return "expected " + Describe(expected);
+        if (ex.InnerException is InvalidOperationException or FormatException or OverflowException) return "a value has the wrong type or format";
+        return "this is not well-formed JSON";
+    }
+
+    /// <summary>The type a JSON path (`contract.parties[0].name`) binds to, from the request type's properties.</summary>
+    private static Type? TypeAt(Type root, string? path)
+    {
+        var type = root;
+        foreach (var segment in (path ?? "").Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment.Split('[')[0];
+            var property = type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (property is null) return null;
+            type = property.PropertyType;
+            for (var i = segment.Count(c => c == '['); i > 0; i--) type = ElementOf(Nullable.GetUnderlyingType(type) ?? type) ?? type;
+        }
+
+        return type;
+    }
+
+    private static Type? ElementOf(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[^1]
+        : null;
+
+    /// <summary>What a .NET type means in JSON terms; an enum names its allowed values.</summary>
+    private static string Describe(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum) return "one of " + string.Join(", ", System.Enum.GetNames(type).Select(JsonNamingPolicy.KebabCaseLower.ConvertName));
+        if (type == typeof(string)) return "a string";
+        if (type == typeof(bool)) return "true or false";
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly)) return "a date as an ISO 8601 string";
+        if (type.IsPrimitive || type == typeof(decimal)) return "a number";
+        if (ElementOf(type) is not null) return "an array";
+        return "an object";
     }
 }

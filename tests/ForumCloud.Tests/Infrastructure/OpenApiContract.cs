@@ -13,9 +13,9 @@ namespace ForumCloud.Tests.Infrastructure;
 /// <summary>
 /// openapi.yaml as a contract for answers: finds the documented response for a method, a path under
 /// `/api` and a status, and validates a JSON body against its schema with JsonSchema.Net (the document's
-/// `$ref`s resolve inside the document itself).
+/// `$ref`s resolve inside the document itself). A problem answer that names a .NET type is reported too.
 /// </summary>
-public static class OpenApiContract
+public static partial class OpenApiContract
 {
     private static readonly Uri DocumentUri = new("https://forumcloud.invalid/openapi.json");
     private static readonly Lazy<(JsonElement Root, BuildOptions Options, List<(Regex Pattern, int Parameters, string Path)> Paths)> Document = new(Load);
@@ -38,6 +38,7 @@ public static class OpenApiContract
         responsePointer ??= $"{pathPointer}/{method.ToLowerInvariant()}/responses/{Escape(key)}";
 
         if (string.IsNullOrEmpty(body)) return null;
+        if (mediaType == "application/problem+json" && DotNetName().Match(body) is { Success: true } leak) return $"{method} {match} {status}: the problem names a .NET type ({leak.Value}): {Truncate(body)}";
         if (!response.TryGetProperty("content", out var content)) return $"{method} {match} {status}: a body ({mediaType}) where the document declares none";
         if (mediaType is null || !content.TryGetProperty(mediaType, out var media)) return $"{method} {match} {status}: content type {mediaType} is not documented";
         if (!mediaType.EndsWith("json", StringComparison.Ordinal) || !media.TryGetProperty("schema", out var schemaElement)) return null;
@@ -101,6 +102,9 @@ public static class OpenApiContract
 
     private static JsonNode? AbsoluteRef(string key, JsonNode? value) =>
         key == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith('#') ? JsonValue.Create(DocumentUri + reference) : value;
+
+    [GeneratedRegex(@"\b(ForumCloud|System|Microsoft|Azure)\.[A-Z][A-Za-z]+")]
+    private static partial Regex DotNetName();
 
     private static string Escape(string token) => token.Replace("~", "~0").Replace("/", "~1");
 

@@ -51,6 +51,14 @@ public sealed class OpenApiContractTests
     }
 
     [Fact]
+    public void A_problem_that_names_a_dotnet_type_is_reported()
+    {
+        var leak = OpenApiContract.Check("POST", "/partners", 400, "application/problem+json",
+            """{"title":"Bad.","status":400,"detail":"The JSON value could not be converted to ForumCloud.Functions.Partners.PartnerCreate."}""");
+        Assert.Contains("names a .NET type (ForumCloud.Functions", leak);
+    }
+
+    [Fact]
     public async Task A_bad_activity_posted_to_the_bot_channel_is_400_as_documented()
     {
         var http = await SharedRunner.ClientAsync(); // the contract check runs on this answer too
