@@ -19,7 +19,7 @@ public sealed class RegistrationPoisonTests
     [Fact]
     public async Task A_change_that_always_fails_is_poisoned_marked_failed_for_staff_and_no_longer_swept()
     {
-        var outboxDown = new TransientFaultPolicy(m => m.Request.Uri.Path.Contains("/" + TableNames.Notifications, StringComparison.Ordinal), failuresPerRequest: int.MaxValue);
+        var outboxDown = new TransientFaultPolicy(m => TransientFaultPolicy.Touches(m, TableNames.Notifications), failuresPerRequest: int.MaxValue);
         await using var runner = await PrivateRunner.StartAsync((options, connection) => options.ConfigureServices = services =>
         {
             services.AddSingleton(StorageAccount.FromConnectionString(connection, o => o.AddPolicy(outboxDown, HttpPipelinePosition.PerRetry)));

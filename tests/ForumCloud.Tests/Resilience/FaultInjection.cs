@@ -14,6 +14,21 @@ public sealed class TransientFaultPolicy(Func<HttpMessage, bool> shouldFail, int
 
     public int Injected;
 
+    /// <summary>
+    /// Whether a request reads or writes the table: its own URL, or an entity-group transaction ($batch) whose
+    /// body names it (the body is buffered multipart, so reading it here does not consume it).
+    /// </summary>
+    public static bool Touches(HttpMessage message, string table)
+    {
+        var path = message.Request.Uri.Path;
+        if (path.Contains("/" + table, StringComparison.Ordinal)) return true;
+        if (!path.EndsWith("$batch", StringComparison.Ordinal) || message.Request.Content is not { } content) return false;
+        using var body = new MemoryStream();
+        content.WriteTo(body, CancellationToken.None);
+        // Inserts name the table ("POST .../notifications HTTP/1.1"), updates and deletes its entity ("/notifications(...)").
+        return System.Text.RegularExpressions.Regex.IsMatch(System.Text.Encoding.UTF8.GetString(body.ToArray()), "/" + table + "[ (?]");
+    }
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
         ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
