@@ -32,10 +32,13 @@ public static class EventsApi
         };
     }
 
-    public static async Task<string> CreateEventAsync(HttpClient http, int capacity = 10, string status = "published", TimeSpan? opensIn = null, TimeSpan? closesIn = null, string? eventId = null)
+    public static async Task<string> CreateEventAsync(HttpClient http, int capacity = 10, string status = "published", TimeSpan? opensIn = null, TimeSpan? closesIn = null, string? eventId = null,
+        int? waitlistLimit = null)
     {
         eventId ??= Unique.Slug("ev");
-        var response = await http.PostAsJsonAsync("api/staff/events", EventBody(eventId, capacity, status, opensIn, closesIn));
+        var body = EventBody(eventId, capacity, status, opensIn, closesIn);
+        if (waitlistLimit is { } limit) body["waitlistLimit"] = limit;
+        var response = await http.PostAsJsonAsync("api/staff/events", body);
         await Problems.JsonAsync(response, HttpStatusCode.Created);
         return eventId;
     }
