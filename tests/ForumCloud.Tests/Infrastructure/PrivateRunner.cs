@@ -17,6 +17,7 @@ public sealed class PrivateRunner : IAsyncDisposable
         App = app;
         Storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
         Http = RunnerHttp.Client(app);
+        RunnerStorage.Register(Http.BaseAddress!, Storage);
     }
 
     public DevHostApp App { get; }

@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Platform;
 using System.Net.Http.Headers;
 using ForumCloud.DevHost;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,8 @@ public static class SharedRunner
         App = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0", .. mailbox.RunnerArguments], options);
         var app = App;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return new Uri(App.BaseUrl + "/");
+        var baseUri = new Uri(App.BaseUrl + "/");
+        RunnerStorage.Register(baseUri, StorageAccount.FromConnectionString(options.StorageConnectionString));
+        return baseUri;
     }
 }
