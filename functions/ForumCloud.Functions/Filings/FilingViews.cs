@@ -35,10 +35,18 @@ public sealed class FilingViews(FilingStore store)
         VoidedAt = r.VoidedAt,
     };
 
+    /// <summary>What an applicant reads when processing failed: the error itself (an exception's text) is for staff only.</summary>
+    public const string ApplicantFailureReason = "Processing failed; commission staff have been told and will finish the filing.";
+
     public static FilingView ForApplicant(FilingView view) => view with
     {
         Screening = view.Screening is { } s ? s with { Matches = s.Matches.Select(m => m with { MatchedTerms = null }).ToList() } : null,
-        History = view.History.Select(h => h with { Actor = RoleOf(h.Actor) }).ToList(),
+        FailureReason = view.FailureReason is null ? null : ApplicantFailureReason,
+        History = view.History.Select(h => h with
+        {
+            Actor = RoleOf(h.Actor),
+            Note = h.Status == FilingStatus.ProcessingFailed ? ApplicantFailureReason : h.Note,
+        }).ToList(),
     };
 
     private static string RoleOf(string actor) => actor switch

@@ -21,6 +21,7 @@ public sealed class MandateFunctions(
     UnansweredQuestionLog unanswered,
     StaffGate staffGate,
     WebChatAssets assets,
+    BotEndpointPolicy botEndpoint,
     ILogger<MandateFunctions> logger)
 {
     [Function("MandateAsk")]
@@ -52,6 +53,7 @@ public sealed class MandateFunctions(
         CancellationToken cancellationToken) =>
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
+            botEndpoint.Demand();
             try
             {
                 await adapter.ProcessAsync(request, request.HttpContext.Response, bot, cancellationToken);

@@ -19,6 +19,7 @@ public static class MandateRegistration
         // from seeds/mandate-vectors.arcticxs.bin); MandateWarmUp does it at start so no question waits for it.
         services.AddSingleton(_ => MandateAnswerer.FromSeeds(Path.GetDirectoryName(SeedFiles.PathOf(MandateSeeds.MandateFile))));
         services.AddHostedService<MandateWarmUp>();
+        services.AddSingleton<BotEndpointPolicy>();
         services.AddSingleton<IOpenEventsSource, OpenEventsFromCatalog>();
         services.AddSingleton<UnansweredQuestionLog>();
         services.AddSingleton<IUnansweredQuestions>(sp => sp.GetRequiredService<UnansweredQuestionLog>());

@@ -48,8 +48,13 @@ public sealed class FilingRunnerTests : IAsyncLifetime
             f => f.GetProperty("status").GetString() == "processing-failed", TimeSpan.FromSeconds(90), "the filing to be marked processing-failed");
 
         Assert.Equal(_runner.App.HostJson.Queues.MaxDequeueCount, _failedScreenings);
-        Assert.Contains("The catalogue service is unavailable.", filing.GetProperty("failureReason").GetString());
-        Assert.Equal("processing-failed", filing.GetProperty("history").EnumerateArray().Last().GetProperty("status").GetString());
+        // The applicant reads that it failed, not the exception's text; staff read the error.
+        Assert.Equal(FilingViews.ApplicantFailureReason, filing.GetProperty("failureReason").GetString());
+        var last = filing.GetProperty("history").EnumerateArray().Last();
+        Assert.Equal(("processing-failed", FilingViews.ApplicantFailureReason), (last.GetProperty("status").GetString(), last.GetProperty("note").GetString()));
+        Assert.DoesNotContain("catalogue service", filing.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        var staffView = System.Text.Json.JsonDocument.Parse(await _runner.Http.GetStringAsync($"api/staff/filings/{id}")).RootElement;
+        Assert.Contains("The catalogue service is unavailable.", staffView.GetProperty("failureReason").GetString());
         var storage = _runner.Storage;
         Assert.Empty((await storage.Queue(QueueNames.Filings).PeekMessagesAsync(32)).Value);
     }

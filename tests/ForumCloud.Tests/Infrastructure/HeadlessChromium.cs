@@ -122,6 +122,25 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
             return value is null ? "" : value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
         }
 
+        /// <summary>Types into the element as a person would (focus, text input, Enter), so Web Chat's own handlers run.</summary>
+        public async Task TypeAndSendAsync(string element, string text)
+        {
+            await EvaluateAsync($"{element}.focus(); true");
+            await SendAsync("Input.insertText", new JsonObject { ["text"] = text });
+            foreach (var type in new[] { "keyDown", "keyUp" })
+            {
+                var key = new JsonObject { ["type"] = type, ["key"] = "Enter", ["code"] = "Enter", ["windowsVirtualKeyCode"] = 13, ["nativeVirtualKeyCode"] = 13 };
+                if (type == "keyDown") key["text"] = "\r";
+                await SendAsync("Input.dispatchKeyEvent", key);
+            }
+        }
+
+        public async Task ScreenshotAsync(string path)
+        {
+            var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+            await File.WriteAllBytesAsync(path, Convert.FromBase64String(shot!["data"]!.GetValue<string>()));
+        }
+
         /// <summary>Polls an expression until it is truthy (a non-empty string, or true) and returns its value.</summary>
         public async Task<string> WaitForAsync(string expression, TimeSpan timeout)
         {

@@ -86,7 +86,7 @@ public sealed class BotProtocolTests
         var functions = new MandateFunctions(conversation, adapter, new MandateBot(conversation),
             new DirectLineTokens(null, NullLogger<DirectLineTokens>.Instance),
             new UnansweredQuestionLog(ForumCloud.Functions.Platform.StorageAccount.FromConnectionString("UseDevelopmentStorage=true")),
-            new ForumCloud.Functions.Platform.StaffGate(configuration), new WebChatAssets(), NullLogger<MandateFunctions>.Instance);
+            new ForumCloud.Functions.Platform.StaffGate(configuration), new WebChatAssets(), new BotEndpointPolicy(configuration), NullLogger<MandateFunctions>.Instance);
 
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         context.Request.Method = "POST";
@@ -100,6 +100,24 @@ public sealed class BotProtocolTests
         await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
 
         Assert.Equal(StatusCodes.Status401Unauthorized, context.Response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, null, false)]                                        // locally: anonymous, as the Emulator needs
+    [InlineData("forumcloud-app", null, true)]                             // in Azure without an app id: refused
+    [InlineData("forumcloud-app", "00000000-0000-0000-0000-000000000001", false)] // in Azure with the bot's app id: CloudAdapter checks tokens
+    public void In_azure_the_bot_endpoint_refuses_to_serve_without_an_app_id(string? site, string? appId, bool refused)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [BotEndpointPolicy.AzureSiteSetting] = site,
+            ["MicrosoftAppId"] = appId,
+        }).Build();
+        var policy = new BotEndpointPolicy(configuration);
+
+        var problem = Record.Exception(policy.Demand) as ForumCloud.Functions.Platform.ProblemException;
+        Assert.Equal(refused, problem is not null);
+        if (refused) Assert.Equal(503, problem!.Status);
     }
 }
 
