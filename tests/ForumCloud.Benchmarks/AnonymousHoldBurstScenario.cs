@@ -18,22 +18,7 @@ public sealed class AnonymousHoldBurstScenario : IScenario
         const int requests = 500;
         const int capacity = 100;
         var eventId = "bench-hold-" + Guid.NewGuid().ToString("N")[..8];
-        var now = DateTimeOffset.UtcNow;
-        var create = await bench.Http.PostAsJsonAsync("api/staff/events", new
-        {
-            eventId,
-            title = "Anonymous hold burst benchmark",
-            track = "parallel-forum",
-            startsAt = now.AddDays(30).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            endsAt = now.AddDays(30).AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            venue = "Zhongguancun International Innovation Center",
-            languages = new[] { "zh", "en" },
-            capacity,
-            registrationOpensAt = now.AddDays(-1).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            registrationClosesAt = now.AddDays(29).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            status = "published",
-        });
-        if (create.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"Creating the event failed: {(int)create.StatusCode} {await create.Content.ReadAsStringAsync()}");
+        await bench.CreateOpenEventAsync(eventId, "Anonymous hold burst benchmark", capacity);
         await bench.Http.GetAsync($"api/events/{eventId}");
 
         var latencies = new double[requests];

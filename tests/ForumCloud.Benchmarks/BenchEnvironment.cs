@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using Azure.Data.Tables;
 using ForumCloud.DevHost;
@@ -82,6 +83,36 @@ public sealed class BenchEnvironment : IAsyncDisposable
     {
         using var azurite = Process.GetProcessById(_azurite.ProcessId);
         return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, azurite.TotalProcessorTime.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A published event whose registration opened yesterday and closes 29 days on, starting <paramref name="daysAhead"/>
+    /// days from now, created through the staff route as staff would. Returns its id.
+    /// </summary>
+    public async Task<string> CreateOpenEventAsync(string eventId, string title, int capacity, string track = "parallel-forum", int daysAhead = 30)
+    {
+        var now = DateTimeOffset.UtcNow;
+        static string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        var response = await Http.PostAsJsonAsync("api/staff/events", new
+        {
+            eventId,
+            title,
+            track,
+            startsAt = Iso(now.AddDays(daysAhead)),
+            endsAt = Iso(now.AddDays(daysAhead).AddHours(3)),
+            venue = "Zhongguancun International Innovation Center",
+            languages = new[] { "zh", "en" },
+            capacity,
+            registrationOpensAt = Iso(now.AddDays(-1)),
+            registrationClosesAt = Iso(now.AddDays(daysAhead - 1)),
+            status = "published",
+        });
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Creating the event failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return eventId;
     }
 
     public static double Percentile(IReadOnlyList<double> values, double p)

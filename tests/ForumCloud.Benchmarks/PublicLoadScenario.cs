@@ -84,26 +84,6 @@ public sealed class PublicLoadScenario : IScenario
         throw new FileNotFoundException("autocannon is not installed. Run `npm ci` in the repository root.");
     }
 
-    private static async Task<string> CreateEventAsync(BenchEnvironment bench, int i)
-    {
-        var eventId = $"bench-load-{i:D2}-{Guid.NewGuid():N}"[..30];
-        var now = DateTimeOffset.UtcNow;
-        string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:sszzz");
-        var response = await bench.Http.PostAsJsonAsync("api/staff/events", new
-        {
-            eventId,
-            title = $"Public load event {i}",
-            track = i % 2 == 0 ? "parallel-forum" : "side-event",
-            startsAt = Iso(now.AddDays(30 + i)),
-            endsAt = Iso(now.AddDays(30 + i).AddHours(3)),
-            venue = "Zhongguancun International Innovation Center",
-            languages = new[] { "zh", "en" },
-            capacity = 500,
-            registrationOpensAt = Iso(now.AddDays(-1)),
-            registrationClosesAt = Iso(now.AddDays(29 + i)),
-            status = "published",
-        });
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Creating an event failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return eventId;
-    }
+    private static Task<string> CreateEventAsync(BenchEnvironment bench, int i) =>
+        bench.CreateOpenEventAsync($"bench-load-{i:D2}-{Guid.NewGuid():N}"[..30], $"Public load event {i}", 500, i % 2 == 0 ? "parallel-forum" : "side-event", 30 + i);
 }

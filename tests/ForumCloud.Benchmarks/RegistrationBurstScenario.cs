@@ -25,26 +25,11 @@ public sealed class RegistrationBurstScenario : IScenario
 
     public async Task<object> RunAsync(BenchEnvironment bench, string[] args)
     {
-        var (partnerId, token) = await VerifiedPartnerAsync(bench);
+        var (partnerId, token) = await BenchIdentities.VerifiedPartnerAsync(bench);
         var requests = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 500;
         var capacity = args.Length > 1 && int.TryParse(args[1], out var c) ? c : 100;
         var eventId = "bench-burst-" + Guid.NewGuid().ToString("N")[..8];
-        var now = DateTimeOffset.UtcNow;
-        var create = await bench.Http.PostAsJsonAsync("api/staff/events", new
-        {
-            eventId,
-            title = "Registration burst benchmark",
-            track = "parallel-forum",
-            startsAt = now.AddDays(30).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            endsAt = now.AddDays(30).AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            venue = "Zhongguancun International Innovation Center",
-            languages = new[] { "zh", "en" },
-            capacity,
-            registrationOpensAt = now.AddDays(-1).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            registrationClosesAt = now.AddDays(29).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            status = "published",
-        });
-        if (create.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"Creating the event failed: {(int)create.StatusCode} {await create.Content.ReadAsStringAsync()}");
+        await bench.CreateOpenEventAsync(eventId, "Registration burst benchmark", capacity);
 
         // Warm up the HTTP path, then measure the baseline BEFORE the burst: afterwards the queue handler is still
         // writing notices and would slow the baseline down (flattering the ratio).
@@ -121,21 +106,6 @@ public sealed class RegistrationBurstScenario : IScenario
             storedWaitlist,
             storageRequestsPerRegistration = Math.Round(requestsPerRegistration.Values.Sum(), 2),
         };
-    }
-
-    /// <summary>The one place the benchmarks get a verified partner's id and token (POST /api/partners answers them today).</summary>
-    public static async Task<(string PartnerId, string Token)> VerifiedPartnerAsync(BenchEnvironment bench)
-    {
-        var response = await bench.Http.PostAsJsonAsync("api/partners", new
-        {
-            name = "Benchmark partner " + Guid.NewGuid().ToString("N")[..6],
-            country = "DE",
-            type = "university",
-            contactEmail = "bench@example.org",
-        });
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Registering the partner failed: {(int)response.StatusCode} {body}");
-        return (body.GetProperty("partnerId").GetString()!, body.GetProperty("accessToken").GetString()!);
     }
 
     /// <summary>Seats (confirmed or held) and waitlist places (waitlisted or held) as storage has them: oversell is seats past capacity.</summary>
