@@ -26,7 +26,7 @@ public sealed class AnonymousHoldBurstScenario : IScenario
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, requests).Select(async i =>
         {
-            var body = JsonContent.Create(new { name = $"Visitor {i}", email = $"visitor{i}@example.org", organization = "Benchmark Institute", country = "DE" });
+            var body = JsonContent.Create(new { name = $"Visitor {i}", email = $"visitor{i}@example.org", organization = "Benchmark Institute", country = "DE", privacyNoticeVersion = BenchConsent.Version });
             await body.LoadIntoBufferAsync();
             var sent = Stopwatch.GetTimestamp();
             try

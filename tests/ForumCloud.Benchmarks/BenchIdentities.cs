@@ -14,7 +14,7 @@ public static partial class BenchIdentities
 {
     public static async Task<(string PartnerId, string Token)> VerifiedPartnerAsync(BenchEnvironment bench, string name = "Bench University")
     {
-        var created = await PostAsync(bench, "api/partners", new { name, country = "SG", type = "university", contactEmail = "bench.partner@example.org" });
+        var created = await PostAsync(bench, "api/partners", new { name, country = "SG", type = "university", contactEmail = "bench.partner@example.org", privacyNoticeVersion = BenchConsent.Version });
         var partnerId = created.GetProperty("partnerId").GetString()!;
         var verified = await PostAsync(bench, "api/partners/verify", new { token = await LinkTokenAsync(bench, "partner-" + partnerId) });
         return (partnerId, verified.GetProperty("accessToken").GetString()!);
@@ -23,7 +23,7 @@ public static partial class BenchIdentities
     /// <summary>A verified applicant for the enterprise, its enterprise approved by staff when asked.</summary>
     public static async Task<string> VerifiedApplicantAsync(BenchEnvironment bench, string uscc, bool approve = false)
     {
-        var created = await PostAsync(bench, "api/applicants", new { name = "Beijing Bench Company", uscc, contactEmail = "bench.applicant@example.org", contactName = "Bench" });
+        var created = await PostAsync(bench, "api/applicants", new { name = "Beijing Bench Company", uscc, contactEmail = "bench.applicant@example.org", contactName = "Bench", privacyNoticeVersion = BenchConsent.Version });
         var applicantId = created.GetProperty("applicantId").GetString()!;
         var verified = await PostAsync(bench, "api/applicants/verify", new { token = await LinkTokenAsync(bench, "applicant-" + applicantId) });
         if (approve) await PostAsync(bench, $"api/staff/applicants/{applicantId}/verification", new { decision = "approve", note = "Bench." });

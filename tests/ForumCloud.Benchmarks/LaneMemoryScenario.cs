@@ -19,7 +19,7 @@ public sealed class LaneMemoryScenario : IScenario
     {
         var count = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 100_000;
         var allocator = bench.Runner.Services.GetRequiredService<SeatAllocator>();
-        const string body = """{"name":"Random Visitor","email":"random@example.org","organization":"Nowhere","country":"DE"}""";
+        var body = $$"""{"name":"Random Visitor","email":"random@example.org","organization":"Nowhere","country":"DE","privacyNoticeVersion":"{{BenchConsent.Version}}"}""";
 
         // Warm up the path (JIT, tiered compilation, thread pool, connection pools, the GC's regions) so that "before"
         // is the steady state, not the cold start: 2,000 warm-up requests left ~17 MB of one-time native growth here.

@@ -42,7 +42,7 @@ public sealed class RegistrationBurstScenario : IScenario
         var watch = new Stopwatch();
         var tasks = Enumerable.Range(0, requests).Select(async i =>
         {
-            var body = JsonContent.Create(new { name = $"Attendee {i}", email = $"attendee{i}@example.org", organization = "Benchmark Institute", country = "DE", partnerId });
+            var body = JsonContent.Create(new { name = $"Attendee {i}", email = $"attendee{i}@example.org", organization = "Benchmark Institute", country = "DE", partnerId, privacyNoticeVersion = BenchConsent.Version });
             await body.LoadIntoBufferAsync();
             using var request = new HttpRequestMessage(HttpMethod.Post, $"api/events/{eventId}/registrations") { Content = body };
             request.Headers.Add("X-Access-Token", token);
@@ -112,7 +112,7 @@ public sealed class RegistrationBurstScenario : IScenario
     public static async Task<(int Seats, int Waitlist, int Held)> StoredPlacesAsync(BenchEnvironment bench, string eventId)
     {
         var (seats, waitlist, held) = (0, 0, 0);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)}");
         await foreach (var row in bench.Storage.Table(TableNames.ForumEvents).QueryAsync<RegistrationRow>(filter))
         {
             var place = row.Status == nameof(RegistrationStatus.PendingConfirmation) ? row.HeldPlace : row.Status;

@@ -1,9 +1,14 @@
 using ForumCloud.Functions.Platform;
+using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Events;
 
 /// <summary>The body of POST /api/partners/{partnerId}/delegations.</summary>
-public sealed record DelegationRequest(string? EventId, IReadOnlyList<RegistrationRequest?>? Attendees);
+/// <remarks>
+/// <c>privacyNoticeVersion</c> is given once for the call: the partner's office confirms that every attendee it registers
+/// was given that notice (it applies to each attendee; one sent inside an attendee is overridden).
+/// </remarks>
+public sealed record DelegationRequest(string? EventId, IReadOnlyList<RegistrationRequest?>? Attendees, string? PrivacyNoticeVersion = null);
 
 /// <summary>One attendee's outcome, by its index in the request: a registration, or the problem that kept it out.</summary>
 public sealed record DelegationResult(int Index, string? Code, string? ManageToken, RegistrationStatus? Status, int? WaitlistPosition, DelegationProblem? Problem);
@@ -21,7 +26,7 @@ public sealed record DelegationReceipt(string EventId, string PartnerId, int Reg
 /// each attendee's idempotency record is keyed by the call's key and its index, so a retry answers every attendee as
 /// the first time.
 /// </summary>
-public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, EventCatalog catalog, RegisteringPartners partners, TimeProvider time)
+public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, EventCatalog catalog, RegisteringPartners partners, PrivacyNotices notices, TimeProvider time)
 {
     public const int MaxAttendees = 50;
 
@@ -31,6 +36,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
         var eventId = errors.Text("eventId", body.EventId, 64);
         if (eventId.Length > 0 && !RouteIds.EventSlug.IsValid(eventId)) errors.Add("eventId", "Lower-case letters, digits and single hyphens, 3-64 characters.");
         if (body.Attendees is not { Count: > 0 and <= MaxAttendees }) errors.Add("attendees", $"1 to {MaxAttendees} attendees.");
+        var accepted = notices.Accept(errors, body.PrivacyNoticeVersion);
         errors.ThrowIfAny();
         var key = Attendee.IdempotencyKey(idempotencyKeyHeader);
         await partners.DemandAsync(partnerId, accessToken, cancellationToken);
@@ -42,7 +48,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
         {
             try
             {
-                var attendee = Attendee.From(Own(attendees[i], partnerId));
+                var attendee = Attendee.From(Own(attendees[i], partnerId, accepted), notices);
                 valid.Add((i, attendee, key is null ? null : key + "#" + i, attendee.Fingerprint(eventId)));
             }
             catch (ProblemException problem)
@@ -75,7 +81,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
             await allocator.OpenLaneAsync(eventId);
             var seats = valid.Select(v =>
             {
-                var (request, token) = RegistrationDesk.SeatRequestFor(eventId, v.Attendee, v.Key, v.Fingerprint);
+                var (request, token) = desk.SeatRequestFor(eventId, v.Attendee, v.Key, v.Fingerprint);
                 return (v, Seat: allocator.AllocateAsync(request), token);
             }).ToList();
             foreach (var (v, seat, token) in seats)
@@ -98,7 +104,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
     }
 
     /// <summary>Every attendee is registered in the route's partner's name; another partnerId in the body is a field error.</summary>
-    private static RegistrationRequest Own(RegistrationRequest? attendee, string partnerId)
+    private static RegistrationRequest Own(RegistrationRequest? attendee, string partnerId, string acceptedNotice)
     {
         if (attendee is null) throw ProblemException.Validation(new Dictionary<string, string[]> { ["attendee"] = ["Required."] });
         if (attendee.PartnerId is { Length: > 0 } other && other.Trim() != partnerId)
@@ -106,7 +112,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
             throw ProblemException.Validation(new Dictionary<string, string[]> { ["partnerId"] = ["Must be the partner of the route, or left out."] });
         }
 
-        return attendee with { PartnerId = partnerId };
+        return attendee with { PartnerId = partnerId, PrivacyNoticeVersion = acceptedNotice };
     }
 
     private async Task<DelegationResult?> ReplayOrProblemAsync(string eventId, int index, string key, string fingerprint, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed class EventReminders(StorageAccount storage, EventCatalog catalog,
         {
             if (await catalog.ReadEventAsync(view.EventId, cancellationToken) is not { } eventRow) continue;
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {view.EventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Confirmed)}");
+                $"PartitionKey eq {view.EventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Confirmed)}");
             var mails = new List<MailRequest>();
             await foreach (var registration in table.QueryAsync<RegistrationRow>(filter, cancellationToken: cancellationToken))
             {

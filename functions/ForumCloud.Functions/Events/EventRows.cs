@@ -24,9 +24,6 @@ public static class EventKeys
     public static string EmailGuard(string eventId, string email) => EmailGuardPrefix + Secrets.KeyFor(eventId, email);
 
     public static string Idempotency(string eventId, string key) => IdempotencyPrefix + Secrets.Hash(eventId + "\u001f" + key);
-
-    /// <summary>Upper bound of a prefix range: the prefix's last character, incremented.</summary>
-    public static string After(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 }
 
 public sealed class EventRow : ITableEntity
@@ -139,6 +136,12 @@ public sealed class RegistrationRow : ITableEntity
     /// <summary>The attendee's mail language (zh | en), or null for both.</summary>
     public string? Language { get; set; }
 
+    /// <summary>The privacy notice accepted when registering (null on rows from before consent was recorded).</summary>
+    public string? PrivacyNoticeVersion { get; set; }
+
+    /// <summary>Set when the personal fields were erased (by the person, or by retention): the row is then a tombstone for counting.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
+
     /// <summary>
     /// The <see cref="RegistrationChangeKind"/> whose notice is not yet handled, set in the transaction that commits
     /// the change and cleared by the queue handler once the notice is out. A value older than a few minutes means the
@@ -199,6 +202,9 @@ public sealed class EmailGuardRow : ITableEntity
 /// </summary>
 public sealed class IdempotencyRow : ITableEntity
 {
+    /// <summary>How long a first answer is replayed; after it the key is free again and retention deletes the row.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
+
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }

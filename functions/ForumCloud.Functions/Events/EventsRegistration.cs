@@ -15,6 +15,8 @@ public static class EventsRegistration
         services.AddSingleton<EventCatalog>();
         services.AddSingleton<SeatAllocator>();
         services.AddSingleton<RegistrationDesk>();
+        services.TryAddSingleton(sp => TokenSeal.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
+        services.AddSingleton<RegistrationErasure>();
         services.TryAddSingleton(sp => HoldOptions.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
         services.AddSingleton<RegistrationHolds>();
         services.AddSingleton<RegisteringPartners>();

@@ -76,7 +76,7 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
         var eventRow = await events.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken);
         if (!eventRow.HasValue) return;
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status ne {nameof(RegistrationStatus.Cancelled)} and Status ne {nameof(RegistrationStatus.PendingConfirmation)}");
+            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status ne {nameof(RegistrationStatus.Cancelled)} and Status ne {nameof(RegistrationStatus.PendingConfirmation)}");
         var mails = new List<MailRequest>();
         await foreach (var registration in events.QueryAsync<RegistrationRow>(filter, cancellationToken: cancellationToken))
         {

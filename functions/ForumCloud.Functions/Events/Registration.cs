@@ -1,5 +1,6 @@
 using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
+using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Events;
 
@@ -14,14 +15,18 @@ public enum RegistrationStatus
 }
 
 /// <summary>The body of POST /api/events/{eventId}/registrations.</summary>
-public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId, string? Language = null);
+public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId, string? Language = null, string? PrivacyNoticeVersion = null);
 
 /// <summary>A validated registration request: trimmed values, upper-case country.</summary>
 public sealed record Attendee(string Name, string Email, string Organization, string Country, string? Role, string? PartnerId, MailLanguage? Language = null)
 {
-    public const int MaxIdempotencyKeyLength = 100;
+    /// <summary>The privacy notice the attendee accepted (<see cref="PrivacyNotices"/>); stored with the registration.</summary>
+    public string? PrivacyNoticeVersion { get; init; }
 
-    public static Attendee From(RegistrationRequest body)
+    public const int MinIdempotencyKeyLength = 16;
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static Attendee From(RegistrationRequest body, PrivacyNotices notices)
     {
         var errors = new FieldErrors();
         var name = errors.Text("name", body.Name, 200);
@@ -36,19 +41,23 @@ public sealed record Attendee(string Name, string Email, string Organization, st
         }
 
         var language = errors.OptionalEnum<MailLanguage>("language", body.Language);
+        var accepted = notices.Accept(errors, body.PrivacyNoticeVersion);
         errors.ThrowIfAny();
-        return new Attendee(name, email, organization, country, role, partnerId, language);
+        return new Attendee(name, email, organization, country, role, partnerId, language) { PrivacyNoticeVersion = accepted };
     }
 
-    /// <summary>The Idempotency-Key header: 1-100 visible ASCII characters, or absent.</summary>
+    /// <summary>
+    /// The Idempotency-Key header: 16-200 visible ASCII characters, or absent. The floor keeps keys from being
+    /// guessable words or counters (a UUID is 36); the answer sealed under a key is still safe if one is guessed.
+    /// </summary>
     public static string? IdempotencyKey(string? header)
     {
         if (header is null) return null;
-        if (header.Length is 0 or > MaxIdempotencyKeyLength || header.Any(c => c is < '!' or > '~'))
+        if (header.Length is < MinIdempotencyKeyLength or > MaxIdempotencyKeyLength || header.Any(c => c is < '!' or > '~'))
         {
             throw ProblemException.Validation(new Dictionary<string, string[]>
             {
-                ["Idempotency-Key"] = [$"1-{MaxIdempotencyKeyLength} visible ASCII characters."],
+                ["Idempotency-Key"] = [$"{MinIdempotencyKeyLength}-{MaxIdempotencyKeyLength} visible ASCII characters, for example a UUID."],
             });
         }
 
@@ -80,7 +89,9 @@ public sealed record RegistrationView(
     DateTimeOffset RegisteredAt,
     DateTimeOffset? ConfirmedAt,
     DateTimeOffset? CancelledAt,
-    DateTimeOffset? CheckedInAt);
+    DateTimeOffset? CheckedInAt,
+    string? Language,
+    string? PrivacyNoticeVersion);
 
 /// <summary>One registration in the staff list (JSON and CSV).</summary>
 public sealed record RegistrationListItem(

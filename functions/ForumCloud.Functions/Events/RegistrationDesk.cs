@@ -1,11 +1,12 @@
 using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Platform;
+using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Events;
 
 /// <summary>The public side of registrations: register (idempotently), view and cancel with the manage token.</summary>
-public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator allocator, EventCatalog catalog, RegistrationChanges changes, RegistrationHolds holds, RegisteringPartners partners, TimeProvider time)
+public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator allocator, EventCatalog catalog, RegistrationChanges changes, RegistrationHolds holds, RegisteringPartners partners, PrivacyNotices notices, RegistrationErasure erasure, TokenSeal seal, TimeProvider time)
 {
     private TableClient Table => storage.Table(TableNames.ForumEvents);
 
@@ -18,7 +19,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     /// </summary>
     public async Task<Outcome> RegisterAsync(string eventId, RegistrationRequest body, string? idempotencyKeyHeader, string? accessToken, CancellationToken cancellationToken)
     {
-        var attendee = Attendee.From(body);
+        var attendee = Attendee.From(body, notices);
         var key = Attendee.IdempotencyKey(idempotencyKeyHeader);
         if (attendee.PartnerId is null)
         {
@@ -47,7 +48,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     }
 
     /// <summary>The seat request of a confirmed registration and its manage token (sealed into the idempotency record when keyed).</summary>
-    public static (SeatRequest Request, string ManageToken) SeatRequestFor(string eventId, Attendee attendee, string? key, string fingerprint)
+    public (SeatRequest Request, string ManageToken) SeatRequestFor(string eventId, Attendee attendee, string? key, string fingerprint)
     {
         var token = Secrets.NewToken();
         var idempotency = key is null ? null : new IdempotencyRow
@@ -55,7 +56,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             PartitionKey = eventId,
             RowKey = EventKeys.Idempotency(eventId, key),
             Fingerprint = fingerprint,
-            SealedToken = TokenSeal.Seal(token, eventId, key),
+            SealedToken = seal.Seal(token, eventId, key),
         };
         return (new SeatRequest(eventId, attendee, Secrets.Hash(token), idempotency), token);
     }
@@ -88,20 +89,26 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
         var (eventRow, ledger) = await catalog.ReadAsync(row.PartitionKey, cancellationToken);
         var position = row.StatusValue == RegistrationStatus.Waitlisted && ledger is not null ? WaitlistMap.Of(ledger).PositionOf(row.WaitlistNumber) : (int?)null;
         return new RegistrationView(row.Code, row.PartitionKey, eventRow?.Title ?? "", row.Name, row.Email, row.Organization, row.Country, row.Role, row.PartnerId,
-            row.StatusValue, position, row.RegisteredAt, row.ConfirmedAt, row.CancelledAt, row.CheckedInAt);
+            row.StatusValue, position, row.RegisteredAt, row.ConfirmedAt, row.CancelledAt, row.CheckedInAt, row.Language, row.PrivacyNoticeVersion);
     }
 
     /// <summary>
     /// Cancels: the registration, the ledger and the email guard change in one ETag-guarded transaction (the
     /// email may register again). A freed seat goes to the waitlist through the queue. Cancelling twice is fine.
+    /// With <paramref name="erase"/> the person's data goes too (PIPL Art. 47), in that same transaction, so no notice
+    /// handler reads it afterwards (see <see cref="RegistrationErasure"/>).
     /// </summary>
-    public async Task CancelAsync(string code, string? manageToken, CancellationToken cancellationToken)
+    public async Task CancelAsync(string code, string? manageToken, CancellationToken cancellationToken, bool erase = false)
     {
         var row = await FindWithTokenAsync(code, manageToken, cancellationToken);
         var eventId = row.PartitionKey;
         for (var attempt = 0; ; attempt++)
         {
-            if (row.StatusValue == RegistrationStatus.Cancelled) return;
+            if (row.StatusValue == RegistrationStatus.Cancelled)
+            {
+                if (erase) await erasure.EraseAsync(row, cancellationToken);
+                return;
+            }
 
             var ledger = (await Table.GetEntityAsync<SeatLedgerRow>(eventId, EventKeys.Ledger, cancellationToken: cancellationToken)).Value;
             var wasConfirmed = row.StatusValue == RegistrationStatus.Confirmed;
@@ -121,13 +128,15 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             row.Status = nameof(RegistrationStatus.Cancelled);
             row.CancelledAt = time.GetUtcNow();
             row.MarkPending(RegistrationChangeKind.Cancelled, row.CancelledAt.Value);
+            var (secret, guard) = (row.CheckInSecret, EventKeys.EmailGuard(eventId, row.Email));
+            if (erase) RegistrationErasure.Strip(row, row.CancelledAt.Value);
             try
             {
                 await Table.SubmitTransactionAsync(
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag),
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag),
-                    new TableTransactionAction(TableTransactionActionType.Delete, new EmailGuardRow { PartitionKey = eventId, RowKey = EventKeys.EmailGuard(eventId, row.Email) }, ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new EmailGuardRow { PartitionKey = eventId, RowKey = guard }, ETag.All),
                 ], cancellationToken);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 100)
@@ -139,6 +148,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
 
             catalog.Forget(eventId);
             await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.Cancelled, code));
+            if (erase) await erasure.EraseTracesAsync(eventId, code, secret, cancellationToken);
             return;
         }
     }
@@ -161,20 +171,42 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     }
 
     public static string WaitlistFilter(string eventId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Waitlisted)}");
+        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Waitlisted)}");
 
-    /// <summary>The first answer to an earlier request with this key; 422 when the key came with another body.</summary>
+    /// <summary>
+    /// The first answer to an earlier request with this key, within <see cref="IdempotencyRow.Window"/> (as pretix keeps
+    /// them); 422 when the key came with another body. An older record is removed and the key is free again: the
+    /// request is a new one. (Two requests racing on an expired key both delete it; the insert that follows lets one win.)
+    /// </summary>
     public async Task<RegistrationReceipt?> ReplayAsync(string eventId, string key, string fingerprint, CancellationToken cancellationToken)
     {
         var stored = await Table.GetEntityIfExistsAsync<IdempotencyRow>(eventId, EventKeys.Idempotency(eventId, key), cancellationToken: cancellationToken);
         if (!stored.HasValue) return null;
         var record = stored.Value!;
-        var token = record.Fingerprint == fingerprint ? TokenSeal.Open(record.SealedToken, eventId, key) : null;
+        if (record.CreatedAt + IdempotencyRow.Window <= time.GetUtcNow())
+        {
+            await DeleteExpiredAsync(record, cancellationToken);
+            return null;
+        }
+
+        var token = record.Fingerprint == fingerprint ? seal.Open(record.SealedToken, eventId, key) : null;
         if (token is null)
         {
             throw new ProblemException(422, "Idempotency-Key reused.", "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
         }
 
         return new RegistrationReceipt(record.Code, token, Enum.Parse<RegistrationStatus>(record.Status), record.WaitlistPosition, eventId);
+    }
+
+    private async Task DeleteExpiredAsync(IdempotencyRow record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(record.PartitionKey, record.RowKey, record.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // Replaced meanwhile by a newer first answer: that one stands, and the insert that follows reports it.
+        }
     }
 }

@@ -48,7 +48,14 @@ public sealed class RegistrationFunctions(RegistrationDesk desk, ILogger<Registr
         CancellationToken cancellationToken) =>
         HttpEndpoint.RunAsync(request, logger, async () =>
         {
-            await desk.CancelAsync(RegistrationCodes.Require(code), request.Headers[ManageTokenHeader].ToString(), cancellationToken);
+            // ?erase=true: cancel if needed and erase the person's data, keeping an anonymous tombstone (PIPL Art. 47).
+            var erase = request.Query["erase"].ToString() switch
+            {
+                "" or "false" => false,
+                "true" => true,
+                _ => throw ProblemException.Validation(new Dictionary<string, string[]> { ["erase"] = ["true or false."] }),
+            };
+            await desk.CancelAsync(RegistrationCodes.Require(code), request.Headers[ManageTokenHeader].ToString(), cancellationToken, erase);
             return ApiResults.NoContent();
         });
 }

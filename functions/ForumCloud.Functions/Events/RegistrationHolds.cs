@@ -217,7 +217,7 @@ public sealed class RegistrationHolds(
         await foreach (var eventId in CatalogRow.EventIdsAsync(storage, cancellationToken))
         {
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.PendingConfirmation)} and HoldExpiresAt le {cutoff}");
+                $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.PendingConfirmation)} and HoldExpiresAt le {cutoff}");
             await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["Code"], cancellationToken: cancellationToken))
             {
                 if (row.GetString("Code") is { Length: > 0 } code && await ReleaseAsync(eventId, code, cancellationToken)) released.Add(eventId);

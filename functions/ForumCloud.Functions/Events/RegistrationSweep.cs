@@ -85,7 +85,7 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
     private async Task<(List<ChangedRegistration> Pending, int GivenUp)> PendingChangesAsync(string eventId, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
+            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
         string[] columns = ["PartitionKey", "RowKey", nameof(RegistrationRow.Code), nameof(RegistrationRow.PendingNotice), nameof(RegistrationRow.PendingSince),
             nameof(RegistrationRow.NoticeSweeps), nameof(RegistrationRow.NoticeSweptFor)];
         var pending = new List<ChangedRegistration>();

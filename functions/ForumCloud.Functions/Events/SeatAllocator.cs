@@ -384,6 +384,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 ManageTokenHash = request.ManageTokenHash,
                 CheckInSecret = CheckInSecrets.New(),
                 Language = a.Language is { } language ? ApiEnum.Name(language) : null,
+                PrivacyNoticeVersion = a.PrivacyNoticeVersion,
                 PendingNotice = request.Hold is null ? (confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted).ToString() : null,
                 PendingSince = request.Hold is null ? now : null,
             }.WithHold(request.Hold, allocation.Status)));

@@ -112,7 +112,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     }
 
     private static string RegistrationsFilter(string eventId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)}");
+        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)}");
 
     private async Task<Dictionary<string, int>> WaitlistPositionsAsync(string eventId, CancellationToken cancellationToken)
     {

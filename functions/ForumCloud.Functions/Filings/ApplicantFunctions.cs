@@ -38,6 +38,19 @@ public sealed class ApplicantFunctions(ApplicantRegistry applicants, StaffGate s
             return ApiResults.Ok(verified);
         });
 
+    [Function("EraseApplicantContact")]
+    public Task<IActionResult> EraseContact(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applicants/{applicantId}/erasure")] HttpRequest request,
+        string applicantId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
+            var erased = await applicants.EraseContactAsync(id, request.Headers[Partners.PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+            logger.LogInformation("Applicant {ApplicantId} contact erased at its request", erased.ApplicantId);
+            return ApiResults.Ok(ApplicantView.Of(erased, forStaff: false));
+        });
+
     [Function("StaffListApplicants")]
     public Task<IActionResult> StaffList(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/applicants")] HttpRequest request,

@@ -16,7 +16,7 @@ public enum EnterpriseVerification
 }
 
 /// <summary>POST /api/applicants: the domestic enterprise that must register the contract, and its contact.</summary>
-public sealed record ApplicantCreate(string? Name, string? Uscc, string? ContactEmail, string? ContactName);
+public sealed record ApplicantCreate(string? Name, string? Uscc, string? ContactEmail, string? ContactName, string? PrivacyNoticeVersion = null);
 
 /// <summary>POST /api/staff/applicants/{applicantId}/verification.</summary>
 public sealed record EnterpriseDecisionRequest(StaffDecisionKind? Decision, string? Note);
@@ -40,7 +40,14 @@ public sealed record Applicant(
     EnterpriseVerification Enterprise,
     string? EnterpriseNote,
     string? EnterpriseDecidedBy,
-    DateTimeOffset? EnterpriseDecidedAt);
+    DateTimeOffset? EnterpriseDecidedAt)
+{
+    /// <summary>The privacy notice the contact accepted when the applicant registered.</summary>
+    public string? PrivacyNoticeVersion { get; init; }
+
+    /// <summary>When the contact's name and address were erased at the applicant's request; its filings are kept (official records).</summary>
+    public DateTimeOffset? ContactErasedAt { get; init; }
+}
 
 public sealed record ApplicantPending(string ApplicantId, ApplicantStatus Status);
 
@@ -59,8 +66,11 @@ public sealed record ApplicantView(
     EnterpriseVerification Enterprise,
     string? EnterpriseNote,
     string? EnterpriseDecidedBy,
-    DateTimeOffset? EnterpriseDecidedAt)
+    DateTimeOffset? EnterpriseDecidedAt,
+    string? PrivacyNoticeVersion = null,
+    DateTimeOffset? ContactErasedAt = null)
 {
-    public static ApplicantView Of(Applicant a) => new(a.ApplicantId, a.Name, a.Uscc, a.ContactEmail, a.ContactName, a.CreatedAt, a.Status, a.VerifiedAt,
-        a.Enterprise, a.EnterpriseNote, a.EnterpriseDecidedBy, a.EnterpriseDecidedAt);
+    /// <summary>The applicant's own view leaves out which staff member checked the enterprise; staff see it.</summary>
+    public static ApplicantView Of(Applicant a, bool forStaff = true) => new(a.ApplicantId, a.Name, a.Uscc, a.ContactEmail, a.ContactName, a.CreatedAt, a.Status, a.VerifiedAt,
+        a.Enterprise, a.EnterpriseNote, forStaff ? a.EnterpriseDecidedBy : null, a.EnterpriseDecidedAt, a.PrivacyNoticeVersion, a.ContactErasedAt);
 }

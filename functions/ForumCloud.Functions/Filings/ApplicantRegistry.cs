@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
+using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Filings;
 
@@ -10,7 +11,7 @@ namespace ForumCloud.Functions.Filings;
 /// an emailed one-time link (as partners are), then checked once by staff. One entity per applicant in the
 /// applicants table (PartitionKey = applicantId); every change is one write under the entity's ETag.
 /// </summary>
-public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, TimeProvider clock)
+public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, PrivacyNotices notices, TimeProvider clock)
 {
     public static readonly IdKind ApplicantIds = RouteIds.Generated("apl", "applicant");
     private const string Row = "applicant";
@@ -25,13 +26,14 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
         if (uscc.Length > 0 && UnifiedSocialCreditCode.Problem(uscc) is { } problem) errors.Add("uscc", problem);
         var email = errors.Email("contactEmail", request.ContactEmail);
         var contactName = errors.Text("contactName", request.ContactName, 100);
+        var accepted = notices.Accept(errors, request.PrivacyNoticeVersion);
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow();
         var id = Ids.New("apl");
         var link = VerificationLinks.NewToken(id);
         var applicant = new Applicant(id, name, uscc, email, contactName, now, ApplicantStatus.PendingVerification, Secrets.Hash(link),
-            now + VerificationLinks.Lifetime, null, null, EnterpriseVerification.Unchecked, null, null, null);
+            now + VerificationLinks.Lifetime, null, null, EnterpriseVerification.Unchecked, null, null, null) { PrivacyNoticeVersion = accepted };
         // The row first: a lost mail leaves only a pending applicant nobody can use, never a link to nothing.
         await Table.AddEntityAsync(ToEntity(applicant), cancellationToken);
         await outbox.QueueAsync(ApplicantMail.Verification(applicant, link, mail.PublicBaseUrl), cancellationToken);
@@ -80,6 +82,30 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
         }
 
         return applicant;
+    }
+
+    /// <summary>
+    /// POST /api/applicants/{applicantId}/erasure with the applicant's token (also for a rejected enterprise): the
+    /// contact's name and address are erased (PIPL Art. 47). The enterprise, its token and its filings stay: filings are
+    /// official records kept for <see cref="Retention.RetentionPolicy.FilingYears"/> years. Erasing twice changes nothing.
+    /// </summary>
+    public async Task<Applicant> EraseContactAsync(string applicantId, string? accessToken, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var found = await FindEntityAsync(applicantId, cancellationToken);
+            var applicant = found is null ? null : FromEntity(found);
+            if (applicant?.AccessTokenHash is not { } hash || !Secrets.Matches(accessToken, hash))
+            {
+                throw ProblemException.NotFound("No applicant has that id, or the access token does not open it.");
+            }
+
+            if (applicant.ContactErasedAt is not null) return applicant;
+            var erased = applicant with { ContactEmail = "", ContactName = "", ContactErasedAt = clock.GetUtcNow() };
+            if (await TryReplaceAsync(erased, found!.ETag, cancellationToken)) return erased;
+        }
+
+        throw new InvalidOperationException("The applicant kept changing while its contact was erased.");
     }
 
     public async Task<Applicant> GetAsync(string applicantId, CancellationToken cancellationToken) =>
@@ -170,6 +196,8 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
         ["EnterpriseNote"] = a.EnterpriseNote,
         ["EnterpriseDecidedBy"] = a.EnterpriseDecidedBy,
         ["EnterpriseDecidedAt"] = a.EnterpriseDecidedAt,
+        ["PrivacyNoticeVersion"] = a.PrivacyNoticeVersion,
+        ["ContactErasedAt"] = a.ContactErasedAt,
     };
 
     private static Applicant FromEntity(TableEntity e) => new(
@@ -187,5 +215,9 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
         ApiEnum.Parse<EnterpriseVerification>(e.GetString("Enterprise")),
         e.GetString("EnterpriseNote"),
         e.GetString("EnterpriseDecidedBy"),
-        e.GetDateTimeOffset("EnterpriseDecidedAt"));
+        e.GetDateTimeOffset("EnterpriseDecidedAt"))
+    {
+        PrivacyNoticeVersion = e.GetString("PrivacyNoticeVersion"),
+        ContactErasedAt = e.GetDateTimeOffset("ContactErasedAt"),
+    };
 }

@@ -15,6 +15,7 @@ public static class MailModule
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<MailDelivery>();
         services.AddSingleton<MailSweep>();
+        services.AddSingleton<OutboxErasure>();
         return services;
     }
 }

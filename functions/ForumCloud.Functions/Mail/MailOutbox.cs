@@ -21,7 +21,8 @@ public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogge
     public async Task QueueAsync(IReadOnlyCollection<MailRequest> requests, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var rows = requests.DistinctBy(r => r.Key).Select(r => RowOf(r, now)).ToList();
+        // An erased contact (PIPL Art. 47) has no address left: there is nobody to write to, so nothing is queued.
+        var rows = requests.Where(r => r.To.Length > 0).DistinctBy(r => r.Key).Select(r => RowOf(r, now)).ToList();
         var due = new List<OutboxRow>();
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {

@@ -44,6 +44,9 @@ public sealed class OutboxRow : ITableEntity
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 
+    /// <summary>When the person's data in this row was erased (<see cref="OutboxErasure"/>); the row stays as the log that it was sent.</summary>
+    public DateTimeOffset? ContentErasedAt { get; set; }
+
     [IgnoreDataMember]
     public MailStatus StatusValue => ApiEnum.Parse<MailStatus>(Status);
 

@@ -56,6 +56,19 @@ public sealed class PartnerFunctions(PartnerRegistry partners, StaffGate staffGa
             return ApiResults.Ok(PartnerView.Of(partner));
         });
 
+    [Function("ErasePartnerContact")]
+    public Task<IActionResult> EraseContact(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners/{partnerId}/erasure")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        HttpEndpoint.RunAsync(request, logger, async () =>
+        {
+            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+            var partner = await partners.EraseContactAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+            logger.LogInformation("Partner {PartnerId} contact erased at its request", partner.PartnerId);
+            return ApiResults.Ok(PartnerView.Of(partner));
+        });
+
     [Function("StaffGetPartner")]
     public Task<IActionResult> StaffGet(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/partners/{partnerId}")] HttpRequest request,

@@ -48,7 +48,7 @@ public enum ZgcPark
 }
 
 /// <summary>POST /api/partners.</summary>
-public sealed record PartnerCreate(string? Name, string? NameZh, string? Country, PartnerType? Type, string? Website, string? ContactEmail);
+public sealed record PartnerCreate(string? Name, string? NameZh, string? Country, PartnerType? Type, string? Website, string? ContactEmail, string? PrivacyNoticeVersion = null);
 
 /// <summary>
 /// Where a partner stands: registered but not yet proven to own its contact address, active (verified by
@@ -100,6 +100,12 @@ public sealed record Partner(
     public string? StatusChangedBy { get; init; }
 
     public DateTimeOffset? StatusChangedAt { get; init; }
+
+    /// <summary>The privacy notice the contact accepted (null for the demo seeds, which are the commission's own fixtures).</summary>
+    public string? PrivacyNoticeVersion { get; init; }
+
+    /// <summary>When the contact's data was erased at the partner's request (the organisation itself is not personal data and stays).</summary>
+    public DateTimeOffset? ContactErasedAt { get; init; }
 }
 
 /// <summary>A partner as the API shows it.</summary>
@@ -117,11 +123,14 @@ public sealed record PartnerView(
     DateTimeOffset? VerifiedAt,
     string? StatusNote,
     DateTimeOffset? StatusChangedAt,
-    string? StatusChangedBy)
+    string? StatusChangedBy,
+    string? PrivacyNoticeVersion = null,
+    DateTimeOffset? ContactErasedAt = null)
 {
     /// <summary>The partner's own view leaves out which staff member changed its status; staff see it.</summary>
     public static PartnerView Of(Partner p, bool forStaff = false) => new(p.PartnerId, p.Name, p.NameZh, p.Country, p.RegionCategory, p.Type, p.Website,
-        p.ContactEmail, p.CreatedAt, p.Status, p.VerifiedAt, p.StatusNote, p.StatusChangedAt, forStaff ? p.StatusChangedBy : null);
+        p.ContactEmail, p.CreatedAt, p.Status, p.VerifiedAt, p.StatusNote, p.StatusChangedAt, forStaff ? p.StatusChangedBy : null,
+        p.PrivacyNoticeVersion, p.ContactErasedAt);
 }
 
 /// <summary>The answer to a registration (202): the partner exists but can do nothing until its contact verifies it.</summary>

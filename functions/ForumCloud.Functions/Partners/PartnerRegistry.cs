@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
+using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Partners;
 
@@ -10,7 +11,7 @@ namespace ForumCloud.Functions.Partners;
 /// access token. One entity per partner (PartitionKey = partnerId); tokens are stored only as hashes. A
 /// partner has no access token until its contact address is verified (<see cref="PartnerVerification"/>).
 /// </summary>
-public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, TimeProvider clock)
+public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, PrivacyNotices notices, TimeProvider clock)
 {
     public static readonly IdKind PartnerIds = RouteIds.Generated("par", "partner");
     private const string PartnerRow = "partner";
@@ -24,7 +25,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
     public async Task<PartnerPending> RegisterAsync(PartnerCreate request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var (validated, _) = Validate(request, now);
+        var (validated, _) = Validate(request, now, notices);
         var link = VerificationLinks.NewToken(validated.PartnerId);
         var partner = validated with
         {
@@ -108,6 +109,34 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         throw new InvalidOperationException("The partner kept changing while its status was set.");
     }
 
+    /// <summary>
+    /// POST /api/partners/{partnerId}/erasure: the partner's contact address (its only personal data) is erased at its
+    /// request, also when suspended (PIPL Art. 47). The organisation, its token and its cooperation records stay; mail
+    /// to it stops, since there is nobody left to write to. Erasing twice changes nothing.
+    /// </summary>
+    public async Task<Partner> EraseContactAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var found = PartnerIds.IsValid(partnerId) ? await Table.GetEntityIfExistsAsync<TableEntity>(partnerId, PartnerRow, cancellationToken: cancellationToken) : null;
+            var partner = found is { HasValue: true } ? FromEntity(found.Value!) : null;
+            if (AccessOf(partner, accessToken) == PartnerAccess.Unknown) throw NotFound();
+            if (partner!.ContactErasedAt is not null) return partner;
+
+            var erased = partner with { ContactEmail = "", VerificationTokenHash = null, ContactErasedAt = clock.GetUtcNow() };
+            try
+            {
+                await Table.UpdateEntityAsync(ToEntity(erased), found!.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                return erased;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("The partner kept changing while its contact was erased.");
+    }
+
     /// <summary>Inserts a partner unless one with its id exists (demo seeds); true when this call wrote it.</summary>
     public async Task<bool> AddIfAbsentAsync(Partner partner, CancellationToken cancellationToken)
     {
@@ -122,8 +151,11 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         }
     }
 
-    /// <summary>Checks a registration body; 400 with every field error, 422 for a mainland (CN) partner.</summary>
-    public static (Partner Partner, string AccessToken) Validate(PartnerCreate request, DateTimeOffset now)
+    /// <summary>
+    /// Checks a registration body; 400 with every field error, 422 for a mainland (CN) partner or a privacy notice
+    /// not accepted. <paramref name="notices"/> is null only for the demo seeds, which nobody consents to.
+    /// </summary>
+    public static (Partner Partner, string AccessToken) Validate(PartnerCreate request, DateTimeOffset now, PrivacyNotices? notices = null)
     {
         var errors = new FieldErrors();
         var name = errors.Text("name", request.Name, 200);
@@ -135,6 +167,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         var category = Countries.CategoryOf(country);
         var mainland = category == RegionCategory.Mainland;
         if (mainland && !errors.IsEmpty) errors.Add("country", MainlandRefusal);
+        var accepted = mainland ? null : notices?.Accept(errors, request.PrivacyNoticeVersion);
         errors.ThrowIfAny();
         if (mainland)
         {
@@ -144,7 +177,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         }
 
         var token = Secrets.NewToken();
-        var partner = new Partner(Ids.New("par"), name, nameZh, country, category, type, website, email, now, Secrets.Hash(token));
+        var partner = new Partner(Ids.New("par"), name, nameZh, country, category, type, website, email, now, Secrets.Hash(token)) { PrivacyNoticeVersion = accepted };
         return (partner, token);
     }
 
@@ -227,6 +260,8 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         ["StatusNote"] = p.StatusNote,
         ["StatusChangedBy"] = p.StatusChangedBy,
         ["StatusChangedAt"] = p.StatusChangedAt,
+        ["PrivacyNoticeVersion"] = p.PrivacyNoticeVersion,
+        ["ContactErasedAt"] = p.ContactErasedAt,
     };
 
     private static Partner FromEntity(TableEntity e) => new(
@@ -249,5 +284,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         StatusNote = e.GetString("StatusNote"),
         StatusChangedBy = e.GetString("StatusChangedBy"),
         StatusChangedAt = e.GetDateTimeOffset("StatusChangedAt"),
+        PrivacyNoticeVersion = e.GetString("PrivacyNoticeVersion"),
+        ContactErasedAt = e.GetDateTimeOffset("ContactErasedAt"),
     };
 }

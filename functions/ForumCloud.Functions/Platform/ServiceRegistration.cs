@@ -6,6 +6,7 @@ using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Partners;
 using ForumCloud.Functions.Mandate;
 using ForumCloud.Functions.Privacy;
+using ForumCloud.Functions.Retention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,7 @@ public static class ServiceRegistration
         services.AddFilings();
         services.AddMandate(configuration);
         services.AddPrivacy();
+        services.AddRetention(configuration);
         services.AddDesk();
         return services;
     }

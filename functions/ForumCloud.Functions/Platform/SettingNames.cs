@@ -43,6 +43,18 @@ public static class SettingNames
     /// </summary>
     public const string FilingsAutoRegister = "ForumCloud__Filings__AutoRegister";
 
+    /// <summary>Retention (README "Personal data"): days after an event until its registrations are erased (default 180).</summary>
+    public const string RetentionRegistrationDays = "ForumCloud__Retention__RegistrationDays";
+
+    /// <summary>Days until a sent mail's address and bodies are erased from the outbox (default 30).</summary>
+    public const string RetentionNoticeBodyDays = "ForumCloud__Retention__NoticeBodyDays";
+
+    /// <summary>Years filings are kept as official records (default 30; shown, never purged automatically).</summary>
+    public const string RetentionFilingYears = "ForumCloud__Retention__FilingYears";
+
+    /// <summary>The server secret the idempotency record's sealed manage token is keyed with (a Key Vault reference in Azure; generated per process locally).</summary>
+    public const string IdempotencySeal = "ForumCloud__Secrets__IdempotencySeal";
+
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>`ClientId=...;Authorization=AAD`: telemetry is sent with that managed identity (Application Insights has local auth off).</summary>

@@ -6,13 +6,20 @@ using Microsoft.Azure.Functions.Worker;
 namespace ForumCloud.Functions.Privacy;
 
 /// <summary>The privacy notice every form links to and every registration, partner and applicant accepts by version.</summary>
-public sealed class PrivacyFunctions(PrivacyNotices notices)
+public sealed class PrivacyFunctions(PrivacyNotices notices, Retention.RetentionPolicy retention)
 {
     [Function("PrivacyNotice")]
     public IActionResult Notice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "privacy")] HttpRequest request)
     {
         var current = notices.Current;
-        return ApiResults.Ok(new { version = current.Version, zh = current.Zh, en = current.En });
+        // The periods in force beside the text, which states the defaults: a changed setting is visible here at once.
+        return ApiResults.Ok(new
+        {
+            version = current.Version,
+            zh = current.Zh,
+            en = current.En,
+            retention = new { registrationDays = retention.RegistrationDays, noticeBodyDays = retention.NoticeBodyDays, filingYears = retention.FilingYears },
+        });
     }
 }

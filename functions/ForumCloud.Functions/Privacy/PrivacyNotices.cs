@@ -34,13 +34,25 @@ public sealed class PrivacyNotices
     public PrivacyNotice Current { get; }
 
     /// <summary>The accepted version to store with the record; 422 problem details when it is missing or not the current notice.</summary>
-    public string RequireAccepted(string? version)
+    public string RequireAccepted(string? version) => Accept(new FieldErrors(), version);
+
+    /// <summary>
+    /// Checks consent as the last step of a form's validation, so a form with other mistakes lists them all at once
+    /// (400, the consent among them); a form whose only problem is the consent gets 422, nothing stored either way.
+    /// </summary>
+    public string Accept(FieldErrors errors, string? version)
     {
         if (string.Equals(version, Current.Version, StringComparison.Ordinal)) return Current.Version;
 
         var message = string.IsNullOrEmpty(version)
             ? $"Read the privacy notice (GET /api/privacy) and send the version you accept: \"{Current.Version}\"."
             : $"That is not the privacy notice in force; read GET /api/privacy and accept \"{Current.Version}\".";
+        if (!errors.IsEmpty)
+        {
+            errors.Add(Field, message);
+            errors.ThrowIfAny();
+        }
+
         throw new ProblemException(422, "The privacy notice must be accepted.", message,
             errors: new Dictionary<string, string[]> { [Field] = [message] });
     }

@@ -68,7 +68,7 @@ public sealed class EventApiTests
     {
         var http = await SharedRunner.ClientAsync();
         var eventId = await EventsApi.CreateEventAsync(http);
-        var response = await EventsApi.PostRegistrationAsync(http, eventId, new { name = "Li Lei", email = "li.lei@example.cn", organization = "Tsinghua University", country = "cn", role = "speaker" });
+        var response = await EventsApi.PostRegistrationAsync(http, eventId, new { name = "Li Lei", email = "li.lei@example.cn", organization = "Tsinghua University", country = "cn", role = "speaker", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version });
         var receipt = await Problems.JsonAsync(response, HttpStatusCode.Created);
         var code = receipt.GetProperty("code").GetString()!;
         var token = receipt.GetProperty("manageToken").GetString()!;

@@ -44,7 +44,7 @@ public static class EventsApi
     }
 
     public static object Attendee(string email, string name = "Ada Lovelace", string country = "GB") =>
-        new { name, email, organization = "Analytical Engines Ltd", country };
+        new { name, email, organization = "Analytical Engines Ltd", country, privacyNoticeVersion = Privacy.Consent.Version };
 
     private static readonly ConcurrentDictionary<Uri, Lazy<Task<(string PartnerId, string Token)>>> Partners = new();
 
@@ -64,7 +64,7 @@ public static class EventsApi
         if (RunnerStorage.Of(http.BaseAddress) is not { } storage) return await PartnerApi.RegisterAsync(http, name: "Registering partner");
         var created = await Problems.JsonAsync(await http.PostAsync("api/partners", PartnerApi.Body(new
         {
-            name = "Registering partner", country = "DE", type = "university", contactEmail = TestMailbox.Address("partner"),
+            name = "Registering partner", country = "DE", type = "university", contactEmail = TestMailbox.Address("partner"), privacyNoticeVersion = Privacy.Consent.Version,
         })), HttpStatusCode.Accepted);
         var partnerId = created.GetProperty("partnerId").GetString()!;
         var link = await OutboxLinks.TokenAsync(storage, "partner-" + partnerId);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text;
 using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Platform;
@@ -69,11 +70,32 @@ public sealed class EventsUnitTests
     [Fact]
     public void A_sealed_token_opens_only_with_the_same_idempotency_key_and_event()
     {
-        var sealedToken = TokenSeal.Seal("secret-token", "zgc-forum", "key-1");
+        var seal = new TokenSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var sealedToken = seal.Seal("secret-token", "zgc-forum", "key-1");
         Assert.DoesNotContain("secret-token", sealedToken);
-        Assert.Equal("secret-token", TokenSeal.Open(sealedToken, "zgc-forum", "key-1"));
-        Assert.Null(TokenSeal.Open(sealedToken, "zgc-forum", "key-2"));
-        Assert.Null(TokenSeal.Open(sealedToken, "other-event", "key-1"));
+        Assert.Equal("secret-token", seal.Open(sealedToken, "zgc-forum", "key-1"));
+        Assert.Null(seal.Open(sealedToken, "zgc-forum", "key-2"));
+        Assert.Null(seal.Open(sealedToken, "other-event", "key-1"));
+    }
+
+    [Fact]
+    public void A_sealed_token_needs_the_server_secret_not_only_the_key_and_the_event()
+    {
+        // Someone who guesses the Idempotency-Key and reads the row still lacks the server's secret.
+        var sealedToken = new TokenSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Seal("secret-token", "zgc-forum", "key-1");
+        Assert.Null(new TokenSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Open(sealedToken, "zgc-forum", "key-1"));
+    }
+
+    [Fact]
+    public void Without_a_seal_setting_the_app_refuses_to_start_in_Azure_and_generates_one_locally()
+    {
+        var azure = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["WEBSITE_SITE_NAME"] = "forumcloud-prod" }).Build();
+        var refusal = Assert.Throws<InvalidOperationException>(() => TokenSeal.FromConfiguration(azure));
+        Assert.Contains("ForumCloud__Secrets__IdempotencySeal", refusal.Message);
+
+        var local = TokenSeal.FromConfiguration(new ConfigurationBuilder().Build());
+        Assert.Equal("t", local.Open(local.Seal("t", "e", "k"), "e", "k"));
     }
 
     [Theory]

@@ -146,7 +146,7 @@ public sealed partial class HoldTests(ITestOutputHelper output)
         var eventId = await EventsApi.CreateEventAsync(http, capacity: 5);
         var (partnerId, token) = await EventsApi.PartnerAsync(http);
         var (otherId, _) = await Partners.PartnerApi.RegisterAsync(http);
-        var body = new { name = "Ada", email = "ada.partner@example.org", organization = "AE", country = "GB", partnerId };
+        var body = new { name = "Ada", email = "ada.partner@example.org", organization = "AE", country = "GB", partnerId, privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version };
 
         await Problems.AssertProblemAsync(await PostAsync(http, eventId, body, null), HttpStatusCode.Forbidden);
         await Problems.AssertProblemAsync(await PostAsync(http, eventId, body, Secrets.NewToken()), HttpStatusCode.Forbidden);
@@ -165,17 +165,17 @@ public sealed partial class HoldTests(ITestOutputHelper output)
         var http = await SharedRunner.ClientAsync();
         var eventId = await EventsApi.CreateEventAsync(http, capacity: 30);
         var (partnerId, token) = await EventsApi.PartnerAsync(http);
-        var attendees = Enumerable.Range(0, 50).Select(i => (object)new { name = $"Delegate {i}", email = $"d{i}-{Guid.NewGuid():N}@example.org", organization = "TU Berlin", country = "DE" }).ToList();
+        var attendees = Enumerable.Range(0, 50).Select(i => (object)new { name = $"Delegate {i}", email = $"d{i}-{Guid.NewGuid():N}@example.org", organization = "TU Berlin", country = "DE", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }).ToList();
         var key = Guid.NewGuid().ToString("N");
 
-        var answer = await Problems.JsonAsync(await DelegationAsync(http, partnerId, token, new { eventId, attendees }, key), HttpStatusCode.OK);
+        var answer = await Problems.JsonAsync(await DelegationAsync(http, partnerId, token, new { eventId, attendees, privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }, key), HttpStatusCode.OK);
         Assert.Equal((50, 0), (answer.GetProperty("registered").GetInt32(), answer.GetProperty("refused").GetInt32()));
         var results = answer.GetProperty("attendees").EnumerateArray().ToList();
         Assert.Equal(Enumerable.Range(0, 50), results.Select(r => r.GetProperty("index").GetInt32()));
         Assert.All(results.Take(30), r => Assert.Equal("confirmed", r.GetProperty("status").GetString()));
         Assert.Equal(Enumerable.Range(1, 20), results.Skip(30).Select(r => r.GetProperty("waitlistPosition").GetInt32()));
 
-        var retry = await DelegationAsync(http, partnerId, token, new { eventId, attendees }, key);
+        var retry = await DelegationAsync(http, partnerId, token, new { eventId, attendees, privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }, key);
         Assert.Equal("true", retry.Headers.TryGetValues("Idempotent-Replayed", out var v) ? v.Single() : null);
         var replayed = (await Problems.JsonAsync(retry, HttpStatusCode.OK)).GetProperty("attendees").EnumerateArray().ToList();
         Assert.Equal(results.Select(r => r.GetProperty("code").GetString()), replayed.Select(r => r.GetProperty("code").GetString()));
@@ -194,22 +194,22 @@ public sealed partial class HoldTests(ITestOutputHelper output)
         var dup = $"dup-{Guid.NewGuid():N}@example.org";
         var attendees = new object?[]
         {
-            new { name = "Ok One", email = dup, organization = "O", country = "DE" },
-            new { name = "", email = "not-an-email", organization = "O", country = "DE" },
-            new { name = "Same address", email = dup, organization = "O", country = "DE" },
+            new { name = "Ok One", email = dup, organization = "O", country = "DE", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version },
+            new { name = "", email = "not-an-email", organization = "O", country = "DE", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version },
+            new { name = "Same address", email = dup, organization = "O", country = "DE", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version },
             null,
-            new { name = "Ok Two", email = $"ok2-{Guid.NewGuid():N}@example.org", organization = "O", country = "DE" },
+            new { name = "Ok Two", email = $"ok2-{Guid.NewGuid():N}@example.org", organization = "O", country = "DE", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version },
         };
-        var answer = await Problems.JsonAsync(await DelegationAsync(http, partnerId, token, new { eventId, attendees }, null), HttpStatusCode.OK);
+        var answer = await Problems.JsonAsync(await DelegationAsync(http, partnerId, token, new { eventId, attendees, privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }, null), HttpStatusCode.OK);
         var results = answer.GetProperty("attendees").EnumerateArray().ToList();
         Assert.Equal(("confirmed", 400, 409, 400, "confirmed"), (results[0].GetProperty("status").GetString(), Status(results[1]), Status(results[2]), Status(results[3]), results[4].GetProperty("status").GetString()));
         Assert.True(results[1].GetProperty("problem").GetProperty("errors").TryGetProperty("email", out _));
         Assert.Equal(2, (await RegistrationRowsAsync(eventId)).Count);
 
-        var fiftyOne = Enumerable.Range(0, 51).Select(i => new { name = "N", email = $"x{i}@example.org", organization = "O", country = "DE" }).ToArray();
-        await Problems.AssertProblemAsync(await DelegationAsync(http, partnerId, token, new { eventId, attendees = fiftyOne }, null), HttpStatusCode.BadRequest);
-        await Problems.AssertProblemAsync(await DelegationAsync(http, partnerId, null, new { eventId, attendees = fiftyOne.Take(2) }, null), HttpStatusCode.Forbidden);
-        await Problems.AssertProblemAsync(await DelegationAsync(http, partnerId, token, new { eventId = Unique.Slug("nope"), attendees = fiftyOne.Take(2) }, null), HttpStatusCode.NotFound);
+        var fiftyOne = Enumerable.Range(0, 51).Select(i => new { name = "N", email = $"x{i}@example.org", organization = "O", country = "DE", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }).ToArray();
+        await Problems.AssertProblemAsync(await DelegationAsync(http, partnerId, token, new { eventId, attendees = fiftyOne, privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }, null), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await DelegationAsync(http, partnerId, null, new { eventId, attendees = fiftyOne.Take(2), privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }, null), HttpStatusCode.Forbidden);
+        await Problems.AssertProblemAsync(await DelegationAsync(http, partnerId, token, new { eventId = Unique.Slug("nope"), attendees = fiftyOne.Take(2), privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }, null), HttpStatusCode.NotFound);
         Assert.Equal(2, (await RegistrationRowsAsync(eventId)).Count);
 
         static int Status(JsonElement r) => r.GetProperty("problem").GetProperty("status").GetInt32();
@@ -288,7 +288,7 @@ public sealed partial class HoldTests(ITestOutputHelper output)
     {
         storage ??= await SharedAzurite.StorageAsync();
         var rows = new List<RegistrationRow>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {EventKeys.After(EventKeys.RegistrationPrefix)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)}");
         await foreach (var row in storage.Table(TableNames.ForumEvents).QueryAsync<RegistrationRow>(filter)) rows.Add(row);
         return rows;
     }

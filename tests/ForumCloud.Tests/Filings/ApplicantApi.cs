@@ -23,6 +23,7 @@ public static class ApplicantApi
         uscc,
         contactEmail = email ?? TestMailbox.Address("applicant"),
         contactName = "王芳",
+        privacyNoticeVersion = Privacy.Consent.Version,
     };
 
     /// <summary>

@@ -19,6 +19,10 @@ internal static class TestHostSettings
     public const string AnonymousPerMinute = "ForumCloud__RateLimits__AnonymousPerMinute";
     public const string TokenHolderPerMinute = "ForumCloud__RateLimits__PartnerPerMinute";
 
+    // One idempotency seal for every runner of this test process (two runners must open each other's records,
+    // as the instances of one app in Azure share the Key Vault secret); random per test process.
+    public const string IdempotencySeal = "ForumCloud__Secrets__IdempotencySeal";
+
     [ModuleInitializer]
     internal static void Apply()
     {
@@ -26,5 +30,6 @@ internal static class TestHostSettings
         Environment.SetEnvironmentVariable(MaxPollingInterval, "00:00:02");
         Environment.SetEnvironmentVariable(AnonymousPerMinute, "1000000");
         Environment.SetEnvironmentVariable(TokenHolderPerMinute, "1000000");
+        Environment.SetEnvironmentVariable(IdempotencySeal, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     }
 }

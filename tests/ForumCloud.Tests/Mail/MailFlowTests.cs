@@ -179,10 +179,10 @@ public sealed class MailFlowTests
         await Problems.AssertProblemAsync(await http.GetAsync("api/staff/notices?continuation=forged"), HttpStatusCode.BadRequest);
 
         var english = TestMailbox.Address("english");
-        var response = await EventsApi.PostRegistrationAsync(http, eventId, new { name = "Ada", email = english, organization = "Org", country = "GB", language = "en" });
+        var response = await EventsApi.PostRegistrationAsync(http, eventId, new { name = "Ada", email = english, organization = "Org", country = "GB", language = "en", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version });
         await Problems.JsonAsync(response, HttpStatusCode.Created);
         Assert.DoesNotContain("报名", (await mailbox.WaitAsync(english, "Registration confirmed")).Single().Subject);
-        var french = await Problems.AssertProblemAsync(await EventsApi.PostRegistrationAsync(http, eventId, new { name = "Ada", email = TestMailbox.Address(), organization = "Org", country = "FR", language = "fr" }), HttpStatusCode.BadRequest);
+        var french = await Problems.AssertProblemAsync(await EventsApi.PostRegistrationAsync(http, eventId, new { name = "Ada", email = TestMailbox.Address(), organization = "Org", country = "FR", language = "fr", privacyNoticeVersion = ForumCloud.Tests.Privacy.Consent.Version }), HttpStatusCode.BadRequest);
         Assert.True(french.GetProperty("errors").TryGetProperty("language", out _));
     }
 

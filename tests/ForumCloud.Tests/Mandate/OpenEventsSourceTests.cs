@@ -16,7 +16,7 @@ public sealed class OpenEventsSourceTests
         var open = await EventsApi.CreateEventAsync(http, capacity: 7);
         var draft = await EventsApi.CreateEventAsync(http, capacity: 7, status: "draft");
         var notYet = await EventsApi.CreateEventAsync(http, capacity: 7, opensIn: TimeSpan.FromDays(3));
-        var response = await http.PostAsync($"api/events/{open}/registrations", Problems.Json("""{"name":"Ada Lovelace","email":"ada.open@example.org","organization":"AE","country":"GB"}"""));
+        var response = await http.PostAsync($"api/events/{open}/registrations", Problems.Json($$"""{"name":"Ada Lovelace","email":"ada.open@example.org","organization":"AE","country":"GB","privacyNoticeVersion":"{{Privacy.Consent.Version}}"}"""));
         Assert.True(response.IsSuccessStatusCode);
 
         // The list's seat counts follow the ledger through the registration-changes queue (seconds).

@@ -41,6 +41,7 @@ public static class PartnerApi
             type = "university",
             website = "https://www.example.org",
             contactEmail = email,
+            privacyNoticeVersion = Privacy.Consent.Version,
         }));
         var body = await Problems.JsonAsync(response, HttpStatusCode.Accepted);
         Assert.Equal("pending-verification", body.GetProperty("status").GetString());
@@ -68,7 +69,7 @@ public static class PartnerApi
     /// <summary>A registry over the test storage whose mail goes to the outbox (the suite's runner delivers it).</summary>
     public static ForumCloud.Functions.Partners.PartnerRegistry Registry(StorageAccount storage) =>
         new(storage, new ForumCloud.Functions.Mail.MailOutbox(storage, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ForumCloud.Functions.Mail.MailOutbox>.Instance),
-            ForumCloud.Functions.Mail.MailSettings.FromConfiguration(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()), TimeProvider.System);
+            ForumCloud.Functions.Mail.MailSettings.FromConfiguration(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()), new ForumCloud.Functions.Privacy.PrivacyNotices(), TimeProvider.System);
 
     /// <summary>Stores a verified partner directly (as the seeds do) and returns it with its access token, for tests below the HTTP edge.</summary>
     public static async Task<(ForumCloud.Functions.Partners.Partner Partner, string Token)> AddVerifiedAsync(ForumCloud.Functions.Partners.PartnerRegistry registry, ForumCloud.Functions.Partners.PartnerCreate create)

@@ -22,6 +22,7 @@ public sealed class PartnerHttpTests
             country,
             type = "research-institute",
             contactEmail = email,
+            privacyNoticeVersion = Privacy.Consent.Version,
         }));
 
         var body = await Problems.JsonAsync(response, HttpStatusCode.Accepted);

@@ -124,7 +124,7 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         yield return new("transition", HttpMethod.Post, $"api/staff/cooperations/{_cooperationId}/transitions",
             JsonNode.Parse("""{"to":"under-review","note":"checking","version":1}""")!.AsObject(), [_cooperationId], new HashSet<string> { "note" });
         yield return new("filing", HttpMethod.Post, "api/filings", Filings.FilingSamples.Body(), [], none, new Dictionary<string, string> { ["X-Access-Token"] = _applicant.Token });
-        yield return new("applicant", HttpMethod.Post, "api/applicants", JsonNode.Parse($$"""{"name":"Example Co.","uscc":"{{Filings.FilingSamples.PublishedUsccs[2]}}","contactEmail":"a@example.org","contactName":"王芳"}""")!.AsObject(), [], none);
+        yield return new("applicant", HttpMethod.Post, "api/applicants", JsonNode.Parse($$"""{"name":"Example Co.","uscc":"{{Filings.FilingSamples.PublishedUsccs[2]}}","contactEmail":"a@example.org","contactName":"王芳","privacyNoticeVersion":"{{Privacy.Consent.Version}}"}""")!.AsObject(), [], none);
         yield return new("applicant verify", HttpMethod.Post, "api/applicants/verify", JsonNode.Parse("""{"token":"apl_aaaaaaaaaaaaaaaaaaaa.x"}""")!.AsObject(), [], none);
         yield return new("enterprise check", HttpMethod.Post, $"api/staff/applicants/{_applicant.ApplicantId}/verification",
             JsonNode.Parse("""{"decision":"approve","note":"Licence checked."}""")!.AsObject(), [_applicant.ApplicantId], none);
@@ -138,8 +138,10 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
     {
         var body = RegistrationBody("third@example.org").ToJsonString();
         var noHeaders = new Dictionary<string, string>();
-        yield return new("registration", "Idempotency-Key over 100 characters", HttpMethod.Post, "api/events/corpus-event/registrations", body, "application/json",
-            new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 101) });
+        yield return new("registration", "Idempotency-Key over 200 characters", HttpMethod.Post, "api/events/corpus-event/registrations", body, "application/json",
+            new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) });
+        yield return new("registration", "Idempotency-Key under 16 characters", HttpMethod.Post, "api/events/corpus-event/registrations", body, "application/json",
+            new Dictionary<string, string> { ["Idempotency-Key"] = "retry-1" });
         yield return new("cooperation", "another partner's token", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody().ToJsonString(), "application/json",
             new Dictionary<string, string> { ["X-Access-Token"] = Secrets.NewToken() });
         yield return new("cooperation", "no token", HttpMethod.Post, $"api/partners/{_partnerId}/cooperations", CooperationBody().ToJsonString(), "application/json", noHeaders);
@@ -170,11 +172,11 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         """)!.AsObject();
 
     private static JsonObject RegistrationBody(string email = "first@example.org") => JsonNode.Parse($$"""
-        {"name":"Ada Lovelace","email":"{{email}}","organization":"Analytical Engines Ltd","country":"GB","role":"speaker","partnerId":null}
+        {"name":"Ada Lovelace","email":"{{email}}","organization":"Analytical Engines Ltd","country":"GB","role":"speaker","partnerId":null,"privacyNoticeVersion":"{{Privacy.Consent.Version}}"}
         """)!.AsObject();
 
-    private static JsonObject PartnerBody() => JsonNode.Parse("""
-        {"name":"Technische Universität Berlin","nameZh":"柏林工业大学","country":"DE","type":"university","website":"https://www.tu.berlin","contactEmail":"intl@tu-berlin.example"}
+    private static JsonObject PartnerBody() => JsonNode.Parse($$"""
+        {"name":"Technische Universität Berlin","nameZh":"柏林工业大学","country":"DE","type":"university","website":"https://www.tu.berlin","contactEmail":"intl@tu-berlin.example","privacyNoticeVersion":"{{Privacy.Consent.Version}}"}
         """)!.AsObject();
 
     private static JsonObject CooperationBody() => JsonNode.Parse("""
