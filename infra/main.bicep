@@ -109,6 +109,15 @@ param smtpUsername string = ''
 @secure()
 param smtpPassword string = ''
 
+@description('The server secret that seals the first answer of an idempotent registration (ForumCloud__Secrets__IdempotencySeal). azd fills it from Key Vault, or with a new random value on the first provision (main.parameters.json).')
+@secure()
+param idempotencySeal string
+
+@description('Retention (README "Personal data"): days after an event until its registrations are erased; days until a sent mail is erased; years filings are kept.')
+param retentionRegistrationDays int = 180
+param retentionNoticeBodyDays int = 30
+param retentionFilingYears int = 30
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -328,7 +337,7 @@ module bot './app/bot.bicep' = {
   }
 }
 
-module mailSecret './app/mail-secret.bicep' = {
+module mailSecret './app/vault-secret.bicep' = {
   name: 'mail-secret'
   scope: rg
   dependsOn: [keyVault]
@@ -336,6 +345,19 @@ module mailSecret './app/mail-secret.bicep' = {
     keyVaultName: keyVaultName
     password: smtpPassword
     hasPassword: !empty(smtpPassword)
+  }
+}
+
+module sealSecret './app/vault-secret.bicep' = {
+  name: 'idempotency-seal'
+  scope: rg
+  dependsOn: [keyVault]
+  params: {
+    keyVaultName: keyVaultName
+    password: idempotencySeal
+    hasPassword: true
+    secretName: 'idempotency-seal'
+    contentType: 'Seal of ForumCloud idempotency records'
   }
 }
 
@@ -363,6 +385,10 @@ module apiSettings './app/api-settings.bicep' = {
     smtpUsername: smtpUsername
     hasSmtpPassword: !empty(smtpPassword)
     smtpPasswordSecretUri: mailSecret.outputs.secretUri
+    idempotencySealSecretUri: sealSecret.outputs.secretUri
+    retentionRegistrationDays: retentionRegistrationDays
+    retentionNoticeBodyDays: retentionNoticeBodyDays
+    retentionFilingYears: retentionFilingYears
     publicBaseUrl: 'https://${api.outputs.defaultHostName}'
   }
 }

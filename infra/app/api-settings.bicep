@@ -28,6 +28,11 @@ param smtpFrom string = ''
 param smtpUsername string = ''
 param hasSmtpPassword bool = false
 param smtpPasswordSecretUri string = ''
+@description('Key Vault secret URI of the idempotency seal.')
+param idempotencySealSecretUri string
+param retentionRegistrationDays int = 180
+param retentionNoticeBodyDays int = 30
+param retentionFilingYears int = 30
 @description('The https origin that links in mails point at.')
 param publicBaseUrl string
 
@@ -89,6 +94,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ForumCloud__Registrations__HoldMinutes: '30'
     // Every certificate needs a staff decision unless this is 'verified-applicants' (README: legal caveat).
     ForumCloud__Filings__AutoRegister: 'off'
+    // Personal data: the idempotency seal (Key Vault) and the retention periods (README "Personal data").
+    ForumCloud__Secrets__IdempotencySeal: '@Microsoft.KeyVault(SecretUri=${idempotencySealSecretUri})'
+    ForumCloud__Retention__RegistrationDays: string(retentionRegistrationDays)
+    ForumCloud__Retention__NoticeBodyDays: string(retentionNoticeBodyDays)
+    ForumCloud__Retention__FilingYears: string(retentionFilingYears)
   })
 }
 

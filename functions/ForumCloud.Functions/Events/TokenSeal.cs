@@ -19,7 +19,8 @@ public sealed class TokenSeal
 
     public TokenSeal(byte[] secret)
     {
-        if (secret.Length < 32) throw new ArgumentException("The idempotency seal needs at least 32 bytes of secret.", nameof(secret));
+        // azd's secretOrRandomPassword makes the secret in Azure; 16 characters is the floor accepted.
+        if (secret.Length < 16) throw new ArgumentException("The idempotency seal needs at least 16 bytes of secret.", nameof(secret));
         _secret = secret;
     }
 

@@ -185,7 +185,8 @@ public sealed class EventApiTests
         await Problems.AssertProblemAsync(await EventsApi.PostRegistrationAsync(http, Unique.Slug("nope"), good), HttpStatusCode.NotFound);
         var badId = await http.PostAsync("api/events/bad%27id/registrations", JsonContent.Create(good));
         await Problems.AssertProblemAsync(badId, HttpStatusCode.NotFound);
-        await Problems.AssertProblemAsync(await EventsApi.PostRegistrationAsync(http, eventId, good, new string('k', 101)), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await EventsApi.PostRegistrationAsync(http, eventId, good, new string('k', 201)), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await EventsApi.PostRegistrationAsync(http, eventId, good, "short-key"), HttpStatusCode.BadRequest);
         var big = "{\"name\":\"" + new string('a', 65 * 1024) + "\",\"email\":\"ada@example.org\",\"organization\":\"O\",\"country\":\"DE\"}";
         await Problems.AssertProblemAsync(await http.PostAsync($"api/events/{eventId}/registrations", Problems.Json(big)), HttpStatusCode.RequestEntityTooLarge);
         await Problems.AssertProblemAsync(await http.PostAsync($"api/events/{eventId}/registrations", new StringContent("name=x", Encoding.UTF8, "text/plain")), HttpStatusCode.UnsupportedMediaType);

@@ -100,15 +100,17 @@ public sealed class EventsUnitTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("has space")]
-    [InlineData("ключ")]
+    [InlineData("has space inside the key")]
+    [InlineData("ключ-ключ-ключ-ключ")]
     public void Idempotency_keys_must_be_visible_ascii(string key) => Assert.Equal(400, Assert.Throws<ProblemException>(() => Attendee.IdempotencyKey(key)).Status);
 
     [Fact]
-    public void Idempotency_keys_are_limited_to_100_characters()
+    public void Idempotency_keys_are_16_to_200_characters()
     {
-        Assert.Equal(new string('k', 100), Attendee.IdempotencyKey(new string('k', 100)));
-        Assert.Throws<ProblemException>(() => Attendee.IdempotencyKey(new string('k', 101)));
+        Assert.Equal(new string('k', 200), Attendee.IdempotencyKey(new string('k', 200)));
+        Assert.Equal(new string('k', 16), Attendee.IdempotencyKey(new string('k', 16)));
+        Assert.Throws<ProblemException>(() => Attendee.IdempotencyKey(new string('k', 201)));
+        Assert.Throws<ProblemException>(() => Attendee.IdempotencyKey(new string('k', 15)));
         Assert.Null(Attendee.IdempotencyKey(null));
     }
 

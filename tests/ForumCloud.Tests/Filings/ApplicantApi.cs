@@ -62,7 +62,7 @@ public static class ApplicantApi
     /// <summary>Through the registry itself, for runners without triggers: the link token is read from the outbox row.</summary>
     public static async Task<TestApplicant> VerifiedAsync(ApplicantRegistry registry, StorageAccount storage, string uscc, bool approve = false)
     {
-        var pending = await registry.RegisterAsync(new ApplicantCreate("Beijing Example Technology Co., Ltd.", uscc, TestMailbox.Address("applicant"), "王芳"), CancellationToken.None);
+        var pending = await registry.RegisterAsync(new ApplicantCreate("Beijing Example Technology Co., Ltd.", uscc, TestMailbox.Address("applicant"), "王芳", Privacy.Consent.Version), CancellationToken.None);
         var link = await OutboxLinks.TokenAsync(storage, "applicant-" + pending.ApplicantId);
         var verified = await registry.VerifyAsync(link, CancellationToken.None);
         if (approve) await registry.DecideEnterpriseAsync(pending.ApplicantId, new EnterpriseDecisionRequest(StaffDecisionKind.Approve, "Licence checked."), new StaffActor("test-staff"), CancellationToken.None);

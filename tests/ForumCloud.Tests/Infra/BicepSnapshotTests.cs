@@ -83,7 +83,7 @@ public sealed class BicepSnapshotTests
         // snapshot reads a .bicepparam and writes <name>.snapshot.json beside it: work in a copy of infra/.
         using var copy = InfraCopy.Create();
         var parameters = Path.Combine(copy.Root, "main.bicepparam");
-        File.WriteAllText(parameters, "using 'main.bicep'\nparam environmentName = 'forumcloud-ci'\nparam location = 'eastasia'\n");
+        File.WriteAllText(parameters, "using 'main.bicep'\nparam environmentName = 'forumcloud-ci'\nparam location = 'eastasia'\nparam idempotencySeal = 'ci-seal-0123456789abcdef'\n");
 
         var run = BicepCli.Run("snapshot", parameters, "--mode", "overwrite",
             "--subscription-id", "00000000-0000-0000-0000-0000000000aa", "--tenant-id", "00000000-0000-0000-0000-0000000000bb",

@@ -22,6 +22,7 @@ public static class CompiledInfra
         {
             ["environmentName"] = "forumcloud-ci",
             ["location"] = "eastasia",
+            ["idempotencySeal"] = "ci-seal-0123456789abcdef", // azd's secretOrRandomPassword fills it (main.parameters.json)
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, object?>()) parameters[key] = value;
         return ArmTemplate.Load(Json, parameters);

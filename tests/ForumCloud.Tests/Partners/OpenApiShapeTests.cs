@@ -24,7 +24,7 @@ public sealed class OpenApiShapeTests
         var email = TestMailbox.Address("shape");
         var registered = await Problems.JsonAsync(await http.PostAsync("api/partners", PartnerApi.Body(new
         {
-            name = "Shape University", nameZh = "形状大学", country = "HK", type = "university", website = "https://shape.example.org", contactEmail = email,
+            name = "Shape University", nameZh = "形状大学", country = "HK", type = "university", website = "https://shape.example.org", contactEmail = email, privacyNoticeVersion = Privacy.Consent.Version,
         })), HttpStatusCode.Accepted);
         AssertShape("PartnerPending", registered);
         var partnerId = registered.GetProperty("partnerId").GetString()!;

@@ -30,6 +30,8 @@ public sealed class AuthBoundaryTests
         "GET partners/verify",
         "POST partners/verify",
         "GET partners/{partnerId}",
+        "POST partners/{partnerId}/erasure",
+        "POST applicants/{applicantId}/erasure",
         "POST partners/{partnerId}/cooperations",
         "GET partners/{partnerId}/cooperations",
         "GET cooperations/{cooperationId}",

@@ -1,4 +1,4 @@
-// The SMTP password, when there is one, as a Key Vault secret: the app setting holds only a Key Vault
+// A secret the app reads (the SMTP password, the idempotency seal) as a Key Vault secret: the app setting holds only a Key Vault
 // reference to it (resolved by the platform with the app's identity, which has Key Vault Secrets User).
 param keyVaultName string
 @secure()
@@ -6,6 +6,7 @@ param password string
 @description('Whether a password was given (a flag, so that no output is computed from the secure value).')
 param hasPassword bool
 param secretName string = 'smtp-password'
+param contentType string = 'SMTP password of the ForumCloud mail sender'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
@@ -16,7 +17,7 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (hasPassword
   name: secretName
   properties: {
     value: password
-    contentType: 'SMTP password of the ForumCloud mail sender'
+    contentType: contentType
   }
 }
 
