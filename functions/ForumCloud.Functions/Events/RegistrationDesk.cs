@@ -102,8 +102,12 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     {
         var row = await FindWithTokenAsync(code, manageToken, cancellationToken);
         var eventId = row.PartitionKey;
-        for (var attempt = 0; ; attempt++)
+        var fresh = true;
+        // The ledger is every seat change's guard: a busy event sees many 412s, so up to 100 tries.
+        await OptimisticConcurrency.RetryAsync("The seat ledger", async () =>
         {
+            if (!fresh) row = (await Table.GetEntityAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken)).Value;
+            fresh = false;
             if (row.StatusValue == RegistrationStatus.Cancelled)
             {
                 if (erase) await erasure.EraseAsync(row, cancellationToken);
@@ -130,27 +134,17 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             row.MarkPending(RegistrationChangeKind.Cancelled, row.CancelledAt.Value);
             var (secret, guard) = (row.CheckInSecret, EventKeys.EmailGuard(eventId, row.Email));
             if (erase) RegistrationErasure.Strip(row, row.CancelledAt.Value);
-            try
-            {
-                await Table.SubmitTransactionAsync(
-                [
-                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag),
-                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag),
-                    new TableTransactionAction(TableTransactionActionType.Delete, new EmailGuardRow { PartitionKey = eventId, RowKey = guard }, ETag.All),
-                ], cancellationToken);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 100)
-            {
-                await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 2), cancellationToken);
-                row = (await Table.GetEntityAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken)).Value;
-                continue;
-            }
+            await Table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag),
+                new TableTransactionAction(TableTransactionActionType.Delete, new EmailGuardRow { PartitionKey = eventId, RowKey = guard }, ETag.All),
+            ], cancellationToken);
 
             catalog.Forget(eventId);
             await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.Cancelled, code));
             if (erase) await erasure.EraseTracesAsync(eventId, code, secret, cancellationToken);
-            return;
-        }
+        }, cancellationToken, attempts: 100);
     }
 
     /// <summary>The registration, if the code exists AND the token opens it; otherwise the same 404 either way.</summary>

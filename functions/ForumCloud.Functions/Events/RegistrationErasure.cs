@@ -33,23 +33,17 @@ public sealed class RegistrationErasure(StorageAccount storage, OutboxErasure ou
     /// <summary>Erases a registration that no longer holds a place (cancelled, or its hold released); the count of its mails erased.</summary>
     public async Task<int> EraseAsync(RegistrationRow row, CancellationToken cancellationToken)
     {
-        var (eventId, code) = (row.PartitionKey, row.Code);
-        for (var attempt = 0; !IsErased(row); attempt++)
+        var (eventId, code, fresh) = (row.PartitionKey, row.Code, true);
+        return await OptimisticConcurrency.RetryAsync("The registration", async () =>
         {
+            if (!fresh) row = (await Table.GetEntityAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken)).Value;
+            fresh = false;
+            if (IsErased(row)) return await EraseTracesAsync(eventId, code, null, cancellationToken);
             var secret = row.CheckInSecret;
             Strip(row, time.GetUtcNow());
-            try
-            {
-                await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return await EraseTracesAsync(eventId, code, secret, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 10)
-            {
-                row = (await Table.GetEntityAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken)).Value;
-            }
-        }
-
-        return await EraseTracesAsync(eventId, code, null, cancellationToken);
+            await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return await EraseTracesAsync(eventId, code, secret, cancellationToken);
+        }, cancellationToken, attempts: 10);
     }
 
     /// <summary>What lives outside the row: the QR index (keyed by the secret's hash) and the registration's mails.</summary>

@@ -39,7 +39,8 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     /// </summary>
     public async Task<CheckInReceipt> CheckInAsync(string code, string actor, CancellationToken cancellationToken, string? eventId = null)
     {
-        for (var attempt = 0; ; attempt++)
+        // A 412: changed meanwhile (perhaps checked in at another desk): look again.
+        return await OptimisticConcurrency.RetryAsync("The registration", async () =>
         {
             var row = await RegistrationDesk.FindAsync(storage, code, cancellationToken) ?? throw ProblemException.NotFound("No registration has that code.");
             if (eventId is not null && !string.Equals(row.PartitionKey, eventId, StringComparison.Ordinal))
@@ -63,18 +64,10 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
 
             row.CheckedInAt = time.GetUtcNow();
             row.CheckedInBy = actor;
-            try
-            {
-                await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (Azure.RequestFailedException ex) when (ex.Status == 412 && attempt < 20)
-            {
-                continue; // changed meanwhile (perhaps checked in at another desk): look again
-            }
-
+            await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
             await changes.PublishAfterCommitAsync(RegistrationChange.Of(row.PartitionKey, RegistrationChangeKind.CheckedIn, code));
             return new CheckInReceipt(code, row.PartitionKey, row.Name, row.Organization, ForumTime.Local(row.CheckedInAt.Value), actor);
-        }
+        }, cancellationToken, attempts: 20);
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
     public async Task<ApplicantVerified> VerifyAsync(string? token, CancellationToken cancellationToken)
     {
         var presented = VerificationLinks.RequireToken(token);
-        for (var attempt = 0; attempt < 5; attempt++)
+        return await OptimisticConcurrency.RetryAsync("The applicant", async () =>
         {
             var found = await FindEntityAsync(VerificationLinks.SubjectOf(presented), cancellationToken);
             var applicant = found is null ? null : FromEntity(found);
@@ -55,10 +55,9 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
 
             var accessToken = VerificationLinks.NewToken(applicant!.ApplicantId);
             var verified = applicant with { Status = ApplicantStatus.Active, AccessTokenHash = Secrets.Hash(accessToken), VerifiedAt = now };
-            if (await TryReplaceAsync(verified, found!.ETag, cancellationToken)) return new ApplicantVerified(verified.ApplicantId, accessToken);
-        }
-
-        throw new InvalidOperationException("The applicant kept changing while it was verified.");
+            await ReplaceAsync(verified, found!.ETag, cancellationToken);
+            return new ApplicantVerified(verified.ApplicantId, accessToken);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -91,7 +90,7 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
     /// </summary>
     public async Task<Applicant> EraseContactAsync(string applicantId, string? accessToken, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        return await OptimisticConcurrency.RetryAsync("The applicant", async () =>
         {
             var found = await FindEntityAsync(applicantId, cancellationToken);
             var applicant = found is null ? null : FromEntity(found);
@@ -102,10 +101,9 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
 
             if (applicant.ContactErasedAt is not null) return applicant;
             var erased = applicant with { ContactEmail = "", ContactName = "", ContactErasedAt = clock.GetUtcNow() };
-            if (await TryReplaceAsync(erased, found!.ETag, cancellationToken)) return erased;
-        }
-
-        throw new InvalidOperationException("The applicant kept changing while its contact was erased.");
+            await ReplaceAsync(erased, found!.ETag, cancellationToken);
+            return erased;
+        }, cancellationToken);
     }
 
     public async Task<Applicant> GetAsync(string applicantId, CancellationToken cancellationToken) =>
@@ -133,7 +131,7 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
         var note = errors.Text("note", request.Note, 2000);
         errors.ThrowIfAny();
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        return await OptimisticConcurrency.RetryAsync("The applicant", async () =>
         {
             var found = await FindEntityAsync(applicantId, cancellationToken) ?? throw ProblemException.NotFound("No applicant has that id.");
             var applicant = FromEntity(found);
@@ -154,10 +152,9 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
                 EnterpriseDecidedBy = actor.Name,
                 EnterpriseDecidedAt = clock.GetUtcNow(),
             };
-            if (await TryReplaceAsync(decided, found.ETag, cancellationToken)) return decided;
-        }
-
-        throw new InvalidOperationException("The applicant kept changing while it was decided.");
+            await ReplaceAsync(decided, found.ETag, cancellationToken);
+            return decided;
+        }, cancellationToken);
     }
 
     private async Task<TableEntity?> FindEntityAsync(string? applicantId, CancellationToken cancellationToken)
@@ -167,18 +164,9 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
         return found.HasValue ? found.Value : null;
     }
 
-    private async Task<bool> TryReplaceAsync(Applicant applicant, ETag etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Table.UpdateEntityAsync(ToEntity(applicant), etag, TableUpdateMode.Replace, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            return false; // changed meanwhile (the same link used twice at once): read again
-        }
-    }
+    /// <summary>Under the ETag it was read with: a 412 (changed meanwhile, say the same link used twice at once) reads again.</summary>
+    private Task ReplaceAsync(Applicant applicant, ETag etag, CancellationToken cancellationToken) =>
+        Table.UpdateEntityAsync(ToEntity(applicant), etag, TableUpdateMode.Replace, cancellationToken);
 
     private static TableEntity ToEntity(Applicant a) => new(a.ApplicantId, Row)
     {

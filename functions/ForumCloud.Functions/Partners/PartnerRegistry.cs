@@ -47,7 +47,8 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
     public async Task<PartnerVerified> VerifyAsync(string? token, CancellationToken cancellationToken)
     {
         var presented = VerificationLinks.RequireToken(token);
-        for (var attempt = 0; attempt < 5; attempt++)
+        // A 412 means the same link was used twice at once: read again, and the second use sees "used".
+        return await OptimisticConcurrency.RetryAsync("The partner", async () =>
         {
             var partnerId = VerificationLinks.SubjectOf(presented);
             var found = partnerId is null || !PartnerIds.IsValid(partnerId)
@@ -61,18 +62,9 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
 
             var accessToken = Secrets.NewToken();
             var verified = partner! with { Status = PartnerStatus.Active, AccessTokenHash = Secrets.Hash(accessToken), VerifiedAt = now };
-            try
-            {
-                await Table.UpdateEntityAsync(ToEntity(verified), found!.ETag, TableUpdateMode.Replace, cancellationToken);
-                return new PartnerVerified(verified.PartnerId, accessToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Changed meanwhile (the same link used twice at once): read again; the second use now sees "used".
-            }
-        }
-
-        throw new InvalidOperationException("The partner kept changing while it was verified.");
+            await Table.UpdateEntityAsync(ToEntity(verified), found!.ETag, TableUpdateMode.Replace, cancellationToken);
+            return new PartnerVerified(verified.PartnerId, accessToken);
+        }, cancellationToken);
     }
 
     /// <summary>Staff suspend or reinstate a verified partner; a partner still pending verification is 409.</summary>
@@ -85,7 +77,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         if (request.Status is PartnerStatus.Suspended && note is null) errors.Add("note", "Required when a partner is suspended: say why.");
         errors.ThrowIfAny();
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        return await OptimisticConcurrency.RetryAsync("The partner", async () =>
         {
             var found = await Table.GetEntityIfExistsAsync<TableEntity>(partnerId, PartnerRow, cancellationToken: cancellationToken);
             if (!found.HasValue) throw NotFound();
@@ -96,17 +88,9 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
             }
 
             var changed = partner with { Status = to, StatusNote = note, StatusChangedBy = actor.Name, StatusChangedAt = clock.GetUtcNow() };
-            try
-            {
-                await Table.UpdateEntityAsync(ToEntity(changed), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                return changed;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("The partner kept changing while its status was set.");
+            await Table.UpdateEntityAsync(ToEntity(changed), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            return changed;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -116,7 +100,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
     /// </summary>
     public async Task<Partner> EraseContactAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        return await OptimisticConcurrency.RetryAsync("The partner", async () =>
         {
             var found = PartnerIds.IsValid(partnerId) ? await Table.GetEntityIfExistsAsync<TableEntity>(partnerId, PartnerRow, cancellationToken: cancellationToken) : null;
             var partner = found is { HasValue: true } ? FromEntity(found.Value!) : null;
@@ -124,17 +108,9 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
             if (partner!.ContactErasedAt is not null) return partner;
 
             var erased = partner with { ContactEmail = "", VerificationTokenHash = null, ContactErasedAt = clock.GetUtcNow() };
-            try
-            {
-                await Table.UpdateEntityAsync(ToEntity(erased), found!.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                return erased;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("The partner kept changing while its contact was erased.");
+            await Table.UpdateEntityAsync(ToEntity(erased), found!.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            return erased;
+        }, cancellationToken);
     }
 
     /// <summary>Inserts a partner unless one with its id exists (demo seeds); true when this call wrote it.</summary>

@@ -39,19 +39,26 @@ public sealed class EventsUnitTests
     [InlineData("")]
     public void A_malformed_code_is_not_found(string raw) => Assert.Equal(404, Assert.Throws<ProblemException>(() => RegistrationCodes.Require(raw)).Status);
 
+    // A possible formula gets an apostrophe in front and, in RFC 4180 mode, quotes (CsvHelper's CsvInjection.Escape).
     [Theory]
     [InlineData("=HYPERLINK(\"http://evil\")", "\"'=HYPERLINK(\"\"http://evil\"\")\"")]
-    [InlineData("+49 30 1234", "'+49 30 1234")]
-    [InlineData("-2+3", "'-2+3")]
-    [InlineData("@SUM(A1)", "'@SUM(A1)")]
-    [InlineData("\tcmd", "'\tcmd")]
+    [InlineData("+49 30 1234", "\"'+49 30 1234\"")]
+    [InlineData("-2+3", "\"'-2+3\"")]
+    [InlineData("@SUM(A1)", "\"'@SUM(A1)\"")]
+    [InlineData("\tcmd", "\"'\tcmd\"")]
     [InlineData("\rcmd", "\"'\rcmd\"")]
     [InlineData("Smith, John", "\"Smith, John\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     [InlineData("two\nlines", "\"two\nlines\"")]
     [InlineData("张伟", "张伟")]
     [InlineData("a=b", "a=b")]
-    public void Csv_cells_are_quoted_per_RFC_4180_and_formulas_neutralised(string value, string expected) => Assert.Equal(expected, RegistrationCsv.Cell(value));
+    public void Csv_cells_are_quoted_per_RFC_4180_and_formulas_neutralised(string value, string expected)
+    {
+        var bytes = RegistrationCsv.Write([new RegistrationListItem("ABCDEFGH", RegistrationStatus.Confirmed, null, value, "a@example.org", "Org", "DE", null, null,
+            DateTimeOffset.Parse("2027-01-10T09:00:00+08:00"), null, null)]);
+        var row = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", 2)[1];
+        Assert.Equal($"ABCDEFGH,confirmed,,{expected},a@example.org,Org,DE,,,2027-01-10T09:00:00+08:00,,\r\n", row);
+    }
 
     [Fact]
     public void The_csv_is_utf8_with_a_bom_and_crlf_rows()
@@ -63,7 +70,7 @@ public sealed class EventsUnitTests
         var lines = text.Split("\r\n");
         Assert.Equal(3, lines.Length); // header, row, and the empty string after the final CRLF
         Assert.StartsWith("code,status,waitlistPosition,name,email", lines[0]);
-        Assert.Equal("ABCDEFGH,waitlisted,3,李雷,li@example.cn,'=cmd|' /C calc'!A0,CN,,,2027-01-10T09:00:00+08:00,,", lines[1]);
+        Assert.Equal("ABCDEFGH,waitlisted,3,李雷,li@example.cn,\"'=cmd|' /C calc'!A0\",CN,,,2027-01-10T09:00:00+08:00,,", lines[1]);
         Assert.Equal("", lines[2]);
     }
 
