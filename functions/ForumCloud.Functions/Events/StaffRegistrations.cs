@@ -12,11 +12,9 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     {
         await RequireEventAsync(eventId, cancellationToken);
         var fingerprint = "events/registrations/" + eventId;
-        var page = await Table.QueryAsync<RegistrationRow>(RegistrationsFilter(eventId), maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize)
-            .FirstAsync(cancellationToken);
         var positions = await WaitlistPositionsAsync(eventId, cancellationToken);
-        return new Page<RegistrationListItem>(page.Values.Select(r => ItemOf(r, positions)).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+        return await Paging.ReadAsync(Table.QueryAsync<RegistrationRow>(RegistrationsFilter(eventId), maxPerPage: pageSize, cancellationToken: cancellationToken),
+            continuation, fingerprint, pageSize, r => ItemOf(r, positions), cancellationToken);
     }
 
     /// <summary>Every registration: confirmed first, then the waitlist in order, then cancelled; each by time.</summary>

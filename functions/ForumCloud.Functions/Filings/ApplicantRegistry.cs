@@ -117,10 +117,8 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
     {
         var fingerprint = "applicants/" + ApiEnum.Name(enterprise);
         var filter = TableClient.CreateQueryFilter($"Status eq {ApiEnum.Name(ApplicantStatus.Active)} and Enterprise eq {ApiEnum.Name(enterprise)}");
-        var page = await Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize)
-            .FirstAsync(cancellationToken);
-        return new Platform.Page<ApplicantView>(page.Values.Select(e => ApplicantView.Of(FromEntity(e))).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+        return await Paging.ReadAsync(Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken),
+            continuation, fingerprint, pageSize, e => ApplicantView.Of(FromEntity(e)), cancellationToken);
     }
 
     /// <summary>Staff's one decision on the enterprise (approve or reject, with a note); a second decision is 409.</summary>

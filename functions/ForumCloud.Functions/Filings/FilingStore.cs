@@ -139,14 +139,8 @@ public sealed class FilingStore(StorageAccount storage)
         if (direction is { } d) filter += " and " + TableClient.CreateQueryFilter($"Direction eq {ApiEnum.Name(d)}");
         var fingerprint = "filings|" + filter;
 
-        var pages = Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize);
-        await foreach (var page in pages)
-        {
-            return new ForumCloud.Functions.Platform.Page<FilingListItem>(page.Values.Select(e => ListItemOf(FilingRecord.FromEntity(e))).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
-        }
-
-        return new ForumCloud.Functions.Platform.Page<FilingListItem>([], null);
+        return await Paging.ReadAsync(Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken),
+            continuation, fingerprint, pageSize, e => ListItemOf(FilingRecord.FromEntity(e)), cancellationToken);
     }
 
     public static FilingListItem ListItemOf(FilingRecord r) => new(

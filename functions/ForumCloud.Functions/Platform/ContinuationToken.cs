@@ -58,3 +58,23 @@ public static class ContinuationToken
 public sealed record Page<T>(
     IReadOnlyList<T> Items,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Continuation);
+
+/// <summary>The one way a list endpoint reads a page of a table query and hands out the next page's token.</summary>
+public static class Paging
+{
+    /// <summary>
+    /// One page of <paramref name="query"/> (its maxPerPage set to <paramref name="pageSize"/>), resumed from the client's
+    /// token; <paramref name="fingerprint"/> names the query with its filters so that a token is refused on another query.
+    /// </summary>
+    public static async Task<Page<TItem>> ReadAsync<TRow, TItem>(Azure.AsyncPageable<TRow> query, string? continuation, string fingerprint, int pageSize,
+        Func<TRow, TItem> map, CancellationToken cancellationToken)
+        where TRow : notnull
+    {
+        await foreach (var page in query.AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize).WithCancellation(cancellationToken))
+        {
+            return new Page<TItem>(page.Values.Select(map).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+        }
+
+        return new Page<TItem>([], null);
+    }
+}
