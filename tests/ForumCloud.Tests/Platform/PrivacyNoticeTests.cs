@@ -45,5 +45,18 @@ public sealed class PrivacyNoticeTests
         Assert.Equal(_notices.Current.Version, body.RootElement.GetProperty("version").GetString());
         Assert.Equal(_notices.Current.Zh, body.RootElement.GetProperty("zh").GetString());
         Assert.Equal(_notices.Current.En, body.RootElement.GetProperty("en").GetString());
+        // The periods in force beside the text, which states the defaults.
+        var retention = body.RootElement.GetProperty("retention");
+        Assert.Equal((180, 30, 30), (retention.GetProperty("registrationDays").GetInt32(), retention.GetProperty("noticeBodyDays").GetInt32(), retention.GetProperty("filingYears").GetInt32()));
+    }
+
+    [Fact]
+    public void A_form_with_other_mistakes_gets_one_400_listing_the_consent_too()
+    {
+        var errors = new FieldErrors();
+        errors.Add("email", "Not an email address.");
+        var problem = Assert.Throws<ProblemException>(() => _notices.Accept(errors, null));
+        Assert.Equal(400, problem.Status);
+        Assert.Equal(new[] { "email", PrivacyNotices.Field }, problem.Errors!.Keys.Order());
     }
 }
