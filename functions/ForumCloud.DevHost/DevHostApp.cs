@@ -8,7 +8,7 @@ namespace ForumCloud.DevHost;
 public sealed class DevHostOptions
 {
     /// <summary>Assemblies whose functions are hosted; ForumCloud.Functions by default.</summary>
-    public List<Assembly> FunctionAssemblies { get; } = [typeof(ServiceRegistration).Assembly];
+    public List<Assembly> FunctionAssemblies { get; } = [typeof(ForumCloudServices).Assembly];
 
     /// <summary>Overrides AzureWebJobsStorage (tests pass their Azurite's connection string).</summary>
     public string? StorageConnectionString { get; set; }

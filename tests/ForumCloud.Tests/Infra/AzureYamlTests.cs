@@ -52,7 +52,7 @@ public sealed class AzureYamlTests
         Assert.True(Directory.Exists(project), $"service project {project} does not exist");
         var csproj = Assert.Single(Directory.GetFiles(project, "*.csproj"));
         // The test project references (and so builds) this very project: the Functions app.
-        Assert.Equal(typeof(ForumCloud.Functions.Platform.ServiceRegistration).Assembly.GetName().Name, Path.GetFileNameWithoutExtension(csproj));
+        Assert.Equal(typeof(ForumCloud.Functions.Platform.ForumCloudServices).Assembly.GetName().Name, Path.GetFileNameWithoutExtension(csproj));
         var text = File.ReadAllText(csproj);
         Assert.Contains("<AzureFunctionsVersion>v4</AzureFunctionsVersion>", text);
         Assert.Contains("Microsoft.Azure.Functions.Worker.Sdk", text);

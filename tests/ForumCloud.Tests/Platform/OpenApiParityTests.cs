@@ -12,7 +12,7 @@ public sealed class OpenApiParityTests
     [Fact]
     public void Every_http_function_is_documented_and_every_documented_route_exists()
     {
-        var functions = FunctionCatalog.Discover([typeof(ServiceRegistration).Assembly])
+        var functions = FunctionCatalog.Discover([typeof(ForumCloudServices).Assembly])
             .Where(f => f.Trigger == TriggerKind.Http)
             .SelectMany(f => f.HttpMethods.Select(m => $"{m.ToLowerInvariant()} {Normalize(f.HttpRoute)}"))
             .ToHashSet();

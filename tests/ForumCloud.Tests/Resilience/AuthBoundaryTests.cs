@@ -48,7 +48,7 @@ public sealed class AuthBoundaryTests
     ];
 
     private static IReadOnlyList<FunctionDescriptor> HttpFunctions { get; } =
-        FunctionCatalog.Discover([typeof(ServiceRegistration).Assembly]).Where(f => f.Trigger == TriggerKind.Http).ToList();
+        FunctionCatalog.Discover([typeof(ForumCloudServices).Assembly]).Where(f => f.Trigger == TriggerKind.Http).ToList();
 
     public static TheoryData<string> StaffRoutes => new(HttpFunctions.Where(IsStaff).SelectMany(Keys));
 

@@ -19,7 +19,7 @@ public sealed class MetadataParityTests
     private static readonly HashSet<string> UnderstoodProperties =
         ["name", "type", "direction", "dataType", "properties", "authLevel", "methods", "route", "queueName", "connection", "schedule", "runOnStartup", "useMonitor"];
 
-    private static readonly Assembly App = typeof(ServiceRegistration).Assembly;
+    private static readonly Assembly App = typeof(ForumCloudServices).Assembly;
 
     [Fact]
     public async Task The_runner_discovers_exactly_the_functions_the_generated_metadata_provider_declares()

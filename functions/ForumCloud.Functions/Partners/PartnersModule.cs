@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ForumCloud.Functions.Partners;
 
-public static class PartnersRegistration
+public static class PartnersModule
 {
     public static IServiceCollection AddPartners(this IServiceCollection services)
     {

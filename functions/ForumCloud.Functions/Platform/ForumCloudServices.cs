@@ -16,7 +16,7 @@ namespace ForumCloud.Functions.Platform;
 /// The one place where ForumCloud's services are registered. The Function App's Program and the
 /// local runner (ForumCloud.DevHost) both call it, so the two hosts run the same object graph.
 /// </summary>
-public static class ServiceRegistration
+public static class ForumCloudServices
 {
     public static IServiceCollection AddForumCloud(this IServiceCollection services, IConfiguration configuration)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ForumCloud.Functions.Filings;
 
-public static class FilingsRegistration
+public static class FilingsModule
 {
     public static IServiceCollection AddFilings(this IServiceCollection services)
     {

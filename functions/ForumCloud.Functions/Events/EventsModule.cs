@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ForumCloud.Functions.Events;
 
-public static class EventsRegistration
+public static class EventsModule
 {
     /// <summary>Forum events and registrations. The seat allocator is a singleton: its per-event lanes batch within the process.</summary>
     public static IServiceCollection AddEvents(this IServiceCollection services)

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Mandate;
 
-public static class MandateRegistration
+public static class MandateModule
 {
     public static IServiceCollection AddMandate(this IServiceCollection services, IConfiguration configuration)
     {
