@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // The mandate bot from a terminal: chat (the real bot through a console adapter), ask, eval, and the tools that keep
 // the knowledge vectors and the confidence calibration current (vectors, calibrate).
 Console.OutputEncoding = System.Text.Encoding.UTF8;
-var (positional, options) = CliOptions.Parse(args);
+var (positional, options, calibration) = CliOptions.Parse(args);
 var command = positional.FirstOrDefault();
 switch (command)
 {
@@ -36,9 +36,22 @@ switch (command)
     }
     case "calibrate" when positional.Count >= 2:
     {
+        // Fits the refusal's logistic calibration on tuning sets (never the holdout) and prints each candidate feature
+        // set's 5-fold cross-validated errors beside its weights; --features and --negative-weight choose what is fitted.
         var answerer = MandateAnswerer.FromSeeds(options: options);
-        var weights = MandateEvaluation.Calibrate(answerer, positional.Skip(1).SelectMany(File.ReadLines));
-        Console.WriteLine(JsonSerializer.Serialize(new { intercept = weights[0], cosine = weights[1], coverage = weights[2], margin = weights[3], outOfScope = weights[4] }));
+        var samples = MandateEvaluation.Samples(answerer, positional.Skip(1).SelectMany(File.ReadLines));
+        var names = ConfidenceFeatures.Names;
+        var featureSets = calibration.Features is { } chosen ? [chosen] : new[] { "cosine,coverage,margin,outOfScope", string.Join(',', names) };
+        foreach (var set in featureSets)
+        {
+            var use = names.Select(n => set.Split(',').Contains(n)).ToArray();
+            var weights = MandateEvaluation.Fit(samples, use, calibration.NegativeWeight);
+            var (falseRefusals, onTopic, wronglyAnswered, offTopic) = MandateEvaluation.CrossValidate(samples, use, calibration.NegativeWeight);
+            var named = new Dictionary<string, double> { ["intercept"] = weights[0] };
+            for (var j = 0; j < names.Length; j++) if (use[j]) named[names[j]] = weights[j + 1];
+            Console.WriteLine(JsonSerializer.Serialize(new { features = set, crossValidated = new { falseRefusals, onTopic, wronglyAnswered, offTopic }, weights = named }));
+        }
+
         return 0;
     }
     case "sweep" when positional.Count >= 2:

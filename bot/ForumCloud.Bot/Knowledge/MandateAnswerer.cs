@@ -35,7 +35,22 @@ public sealed record MandateAnswer(bool Answered, string Answer, IReadOnlyList<A
 /// </summary>
 public sealed record ConfidenceFeatures(double Cosine, double Coverage, double Margin, double OutOfScope)
 {
-    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope];
+    /// <summary>The best cosine of the section's own sentences (not its curated keywords).</summary>
+    public double SentenceCosine { get; init; }
+
+    /// <summary>ln(1 + the number of the question's subject words): long questions cover less of themselves.</summary>
+    public double Subjects { get; init; }
+
+    /// <summary>IDF-weighted share of the question's subject words no section knows at all (after spelling correction).</summary>
+    public double Unknown { get; init; }
+
+    /// <summary>The best section's cosine above the mean cosine of all sections: a peaked match, not a vaguely related one.</summary>
+    public double Spread { get; init; }
+
+    /// <summary>The names of <see cref="Vector"/>'s entries after the intercept, as the calibration file names them.</summary>
+    public static readonly string[] Names = ["cosine", "coverage", "margin", "outOfScope", "sentenceCosine", "subjects", "unknown", "spread"];
+
+    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope, SentenceCosine, Subjects, Unknown, Spread];
 }
 
 /// <summary>Which retrieval answers (hybrid in production; the single parts exist to measure the fusion against them).</summary>
@@ -79,8 +94,9 @@ public sealed class MandateAnswerer
     /// <summary>At or above this calibrated confidence an answer is given.</summary>
     public const double Threshold = 0.5;
 
-    /// <summary>Logistic calibration of the confidence (intercept, cosine, coverage, margin, out-of-scope cosine): fitted by `forumcloud-bot calibrate` on mandate-en and mandate-tuning-en.</summary>
-    internal static readonly double[] DefaultCalibration = [-5.27, 11.31, 10.68, 4.1, -9.5];
+    /// <summary>The calibration file's named weights as a vector aligned with <see cref="ConfidenceFeatures"/>' Vector (intercept first; a feature it does not name weighs 0).</summary>
+    internal static double[] CalibrationVector(IReadOnlyDictionary<string, double> weights) =>
+        new[] { "intercept" }.Concat(ConfidenceFeatures.Names).Select(n => weights.GetValueOrDefault(n)).ToArray();
 
     private readonly double[] _calibration;
     private readonly double[] _fusionWeights;
@@ -116,7 +132,7 @@ public sealed class MandateAnswerer
         _embedding = embedding;
         _vectors = vectors;
         _dense = vectors is null ? null : new DenseRetriever(vectors, index.Sections.Count);
-        _calibration = Options.Calibration ?? DefaultCalibration;
+        _calibration = Options.Calibration ?? CalibrationVector(index.Seeds.Calibration);
         _fusionWeights = Options.FusionWeights ?? DefaultFusionWeights;
         _formStems = new HashSet<string>(FormWords.SelectMany(index.Analysis.Stems), StringComparer.Ordinal);
         _glossary = new GlossaryMatcher(index.Seeds.Glossary);
@@ -218,7 +234,13 @@ public sealed class MandateAnswerer
         var order = Rank(bm25, bm25Top, coverage, dense, glossaryVoted);
         if (order.Count == 0) return Refusal([], chinese);
         var best = order[0];
-        var features = new ConfidenceFeatures(dense?[best].Cosine ?? 0, coverage[best], dense is null || order.Count < 2 ? 0 : dense[best].Cosine - dense[order[1]].Cosine, outOfScope);
+        var features = new ConfidenceFeatures(dense?[best].Cosine ?? 0, coverage[best], dense is null || order.Count < 2 ? 0 : dense[best].Cosine - dense[order[1]].Cosine, outOfScope)
+        {
+            SentenceCosine = dense?[best].BestSentenceCosine ?? 0,
+            Subjects = Math.Log(1 + subject.Count),
+            Unknown = UnknownShare(subject),
+            Spread = dense is null ? 0 : dense[best].Cosine - dense.Average(d => d.Cosine),
+        };
         var confidence = Confidence(features, glossaryVoted, slots, best);
         if (confidence < Threshold)
         {
@@ -234,7 +256,13 @@ public sealed class MandateAnswerer
         foreach (var other in order.Skip(1).Take(2))
         {
             // A runner-up's lead over the best is negative: its confidence stays below the cited section's.
-            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], dense is null ? 0 : dense[other].Cosine - dense[best].Cosine, outOfScope);
+            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], dense is null ? 0 : dense[other].Cosine - dense[best].Cosine, outOfScope)
+            {
+                SentenceCosine = dense?[other].BestSentenceCosine ?? 0,
+                Subjects = features.Subjects,
+                Unknown = features.Unknown,
+                Spread = dense is null ? 0 : dense[other].Cosine - dense.Average(d => d.Cosine),
+            };
             var otherConfidence = Confidence(otherFeatures, glossaryVoted, slots, other);
             if (otherConfidence >= Threshold && otherConfidence <= confidence) sources.Add(new AnswerSource(_index.Sections[other].Id, _index.Sections[other].Title, Math.Round(otherConfidence, 3)));
         }
@@ -304,7 +332,7 @@ public sealed class MandateAnswerer
     {
         var x = f.Vector;
         var z = 0.0;
-        for (var i = 0; i < x.Length; i++) z += calibration[i] * x[i];
+        for (var i = 0; i < Math.Min(x.Length, calibration.Length); i++) z += calibration[i] * x[i];
         return 1 / (1 + Math.Exp(-z));
     }
 
@@ -382,6 +410,12 @@ public sealed class MandateAnswerer
         var mentioned = _index.TextVocabulary;
         return slots.Where(s => !s.Form && !s.Terms.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
             .Select(s => question[s.Start..s.End]).Where(w => w.Length > 2).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private double UnknownShare(List<Slot> subject)
+    {
+        var total = subject.Sum(s => s.Weight);
+        return total == 0 ? 0 : subject.Where(s => !s.Terms.Any(_index.IsKnown)).Sum(s => s.Weight) / total;
     }
 
     /// <summary>IDF-weighted share of the question's subject words found in the section.</summary>
