@@ -47,10 +47,13 @@ public sealed record ConfidenceFeatures(double Cosine, double Coverage, double M
     /// <summary>The best section's cosine above the mean cosine of all sections: a peaked match, not a vaguely related one.</summary>
     public double Spread { get; init; }
 
-    /// <summary>The names of <see cref="Vector"/>'s entries after the intercept, as the calibration file names them.</summary>
-    public static readonly string[] Names = ["cosine", "coverage", "margin", "outOfScope", "sentenceCosine", "subjects", "unknown", "spread"];
+    /// <summary>IDF-weighted share of the question's subject words that name an out-of-scope subject (a word of its description the mandate never uses: "hotel", "taxi").</summary>
+    public double OutOfScopeWords { get; init; }
 
-    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope, SentenceCosine, Subjects, Unknown, Spread];
+    /// <summary>The names of <see cref="Vector"/>'s entries after the intercept, as the calibration file names them.</summary>
+    public static readonly string[] Names = ["cosine", "coverage", "margin", "outOfScope", "sentenceCosine", "subjects", "unknown", "spread", "outOfScopeWords"];
+
+    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope, SentenceCosine, Subjects, Unknown, Spread, OutOfScopeWords];
 }
 
 /// <summary>Which retrieval answers (hybrid in production; the single parts exist to measure the fusion against them).</summary>
@@ -118,6 +121,7 @@ public sealed class MandateAnswerer
 
     private readonly MandateIndex _index;
     private readonly HashSet<string> _formStems;
+    private readonly HashSet<string> _placeStems;
     private readonly GlossaryMatcher _glossary;
     private readonly Dictionary<string, int> _positionOf;
     private readonly SentenceEmbedding? _embedding;
@@ -135,6 +139,7 @@ public sealed class MandateAnswerer
         _calibration = Options.Calibration ?? CalibrationVector(index.Seeds.Calibration);
         _fusionWeights = Options.FusionWeights ?? DefaultFusionWeights;
         _formStems = new HashSet<string>(FormWords.SelectMany(index.Analysis.Stems), StringComparer.Ordinal);
+        _placeStems = new HashSet<string>(index.Seeds.ForeignPlaces.Where(p => !p.Contains(' ')).SelectMany(index.Analysis.Stems), StringComparer.Ordinal);
         _glossary = new GlossaryMatcher(index.Seeds.Glossary);
         _positionOf = index.Sections.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
     }
@@ -240,6 +245,7 @@ public sealed class MandateAnswerer
             Subjects = Math.Log(1 + subject.Count),
             Unknown = UnknownShare(subject),
             Spread = dense is null ? 0 : dense[best].Cosine - dense.Average(d => d.Cosine),
+            OutOfScopeWords = OutOfScopeShare(subject),
         };
         var confidence = Confidence(features, glossaryVoted, slots, best);
         if (confidence < Threshold)
@@ -262,6 +268,7 @@ public sealed class MandateAnswerer
                 Subjects = features.Subjects,
                 Unknown = features.Unknown,
                 Spread = dense is null ? 0 : dense[other].Cosine - dense.Average(d => d.Cosine),
+                OutOfScopeWords = features.OutOfScopeWords,
             };
             var otherConfidence = Confidence(otherFeatures, glossaryVoted, slots, other);
             if (otherConfidence >= Threshold && otherConfidence <= confidence) sources.Add(new AnswerSource(_index.Sections[other].Id, _index.Sections[other].Title, Math.Round(otherConfidence, 3)));
@@ -381,6 +388,9 @@ public sealed class MandateAnswerer
                 }
             }
 
+            // A country ranks the foreign and international duties (the BM25 query has its expansion), but as evidence it
+            // is only itself, a word the mandate does not use: "the capital of Australia" is no foreign affair.
+            slot.Place = slot.Terms.Any(_placeStems.Contains);
             slot.Weight = slot.Terms.Max(_index.Idf);
         }
 
@@ -401,21 +411,27 @@ public sealed class MandateAnswerer
     private double MatchedWeight(List<Slot> slots, int section)
     {
         var terms = _index.SectionTerms[section];
-        return slots.Where(s => !s.Form && s.Terms.Any(terms.Contains)).Sum(s => s.Weight);
+        return slots.Where(s => !s.Form && s.Covering.Any(terms.Contains)).Sum(s => s.Weight);
     }
 
     /// <summary>The question's subject words (as typed) that the mandate's text never uses: what the mandate does not mention.</summary>
     private List<string> Uncovered(string question, List<Slot> slots)
     {
         var mentioned = _index.TextVocabulary;
-        return slots.Where(s => !s.Form && !s.Terms.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
+        return slots.Where(s => !s.Form && !s.Covering.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
             .Select(s => question[s.Start..s.End]).Where(w => w.Length > 2).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private double OutOfScopeShare(List<Slot> subject)
+    {
+        var total = subject.Sum(s => s.Weight);
+        return total == 0 ? 0 : subject.Where(s => s.Covering.Any(_index.OutOfScopeVocabulary.Contains)).Sum(s => s.Weight) / total;
     }
 
     private double UnknownShare(List<Slot> subject)
     {
         var total = subject.Sum(s => s.Weight);
-        return total == 0 ? 0 : subject.Where(s => !s.Terms.Any(_index.IsKnown)).Sum(s => s.Weight) / total;
+        return total == 0 ? 0 : subject.Where(s => !s.Covering.Any(_index.IsKnown)).Sum(s => s.Weight) / total;
     }
 
     /// <summary>IDF-weighted share of the question's subject words found in the section.</summary>
@@ -427,7 +443,7 @@ public sealed class MandateAnswerer
         {
             if (slot.Form) continue;
             total += slot.Weight;
-            if (slot.Terms.Any(terms.Contains)) covered += slot.Weight;
+            if (slot.Covering.Any(terms.Contains)) covered += slot.Weight;
         }
 
         return total == 0 ? 0 : covered / total;
@@ -490,6 +506,12 @@ public sealed class MandateAnswerer
         public int Start { get; init; }
         public int End { get; set; }
         public List<string> Terms { get; } = [];
+
+        /// <summary>A country or nationality: it ranks through its expansion, but no section covers it.</summary>
+        public bool Place { get; set; }
+
+        /// <summary>What a section can be seen to cover: the slot's terms, none for a place.</summary>
+        public IEnumerable<string> Covering => Place ? [] : Terms;
         public bool Form { get; set; }
         public double Weight { get; set; }
     }

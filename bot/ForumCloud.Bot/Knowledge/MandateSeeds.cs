@@ -12,6 +12,12 @@ public sealed record MandateSeeds(
     /// <summary>Subjects outside the mandate that people ask a public chatbot about (contrast for the refusal confidence).</summary>
     public IReadOnlyList<string> OutOfScope { get; init; } = [];
 
+    /// <summary>Countries, nationalities and regions abroad (each also an abbreviation for "foreign international").</summary>
+    public IReadOnlyList<string> ForeignPlaces { get; init; } = [];
+
+    /// <summary>What a foreign place stands for in a question.</summary>
+    public static readonly string[] ForeignWords = ["foreign", "international"];
+
     /// <summary>The refusal's logistic weights by feature name ("intercept" and <see cref="ConfidenceFeatures.Names"/>), from mandate-calibration.json.</summary>
     public IReadOnlyDictionary<string, double> Calibration { get; init; } = new Dictionary<string, double>();
 
@@ -52,7 +58,7 @@ public sealed record MandateSeeds(
         var unnamed = calibration.Keys.Where(k => k != "intercept" && !ConfidenceFeatures.Names.Contains(k)).ToList();
         if (unnamed.Count > 0) throw new InvalidDataException($"{CalibrationFile} names unknown features: {string.Join(", ", unnamed)}.");
 
-        return new MandateSeeds(sections, WithForeignPlaces(curated.Abbreviations ?? [], curated.ForeignPlaces ?? []), glossary.Terms) { OutOfScope = curated.OutOfScope ?? [], Calibration = calibration };
+        return new MandateSeeds(sections, WithForeignPlaces(curated.Abbreviations ?? [], curated.ForeignPlaces ?? []), glossary.Terms) { OutOfScope = curated.OutOfScope ?? [], Calibration = calibration, ForeignPlaces = curated.ForeignPlaces ?? [] };
     }
 
     /// <summary>A country or nationality in a question ("a Swiss start-up") stands for what the mandate calls foreign or international.</summary>
@@ -62,8 +68,6 @@ public sealed record MandateSeeds(
         foreach (var place in places) merged[place] = merged.TryGetValue(place, out var more) ? [.. more, .. ForeignWords] : ForeignWords;
         return merged;
     }
-
-    private static readonly string[] ForeignWords = ["foreign", "international"];
 
     private sealed record SectionsDocument(
         [property: JsonPropertyName("abbreviations")] Dictionary<string, string[]>? Abbreviations,
