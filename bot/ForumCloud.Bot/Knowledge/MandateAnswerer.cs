@@ -35,6 +35,9 @@ public sealed record MandateAnswer(bool Answered, string Answer, IReadOnlyList<A
 /// </summary>
 public sealed record ConfidenceFeatures(double Cosine, double Coverage, double Margin, double OutOfScope)
 {
+    // The features below are candidates `calibrate` measures; the shipped calibration weighs them 0 (README: they won on
+    // cross-validation but refused fewer fresh near-topic questions than the three-feature fit).
+
     /// <summary>The best cosine of the section's own sentences (not its curated keywords).</summary>
     public double SentenceCosine { get; init; }
 
