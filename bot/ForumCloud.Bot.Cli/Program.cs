@@ -101,7 +101,7 @@ switch (command)
             usage: dotnet run --project bot/ForumCloud.Bot.Cli -- chat
                    dotnet run --project bot/ForumCloud.Bot.Cli -- ask "Who prepares the Zhongguancun Forum?"
                    dotnet run --project bot/ForumCloud.Bot.Cli -- eval tests/eval/mandate-en.jsonl [--retrieval hybrid|bm25|dense] [--fusion linear|reciprocalrank]
-                   dotnet run --project bot/ForumCloud.Bot.Cli -- calibrate tests/eval/mandate-en.jsonl tests/eval/mandate-tuning-en.jsonl
+                   dotnet run --project bot/ForumCloud.Bot.Cli -- calibrate tests/eval/mandate-en.jsonl tests/eval/mandate-tuning-en.jsonl tests/eval/mandate-dev-en.jsonl [--features cosine,coverage,outOfScope] [--negative-weight 1]
                    dotnet run --project bot/ForumCloud.Bot.Cli -- sweep tests/eval/mandate-en.jsonl tests/eval/mandate-tuning-en.jsonl
                    dotnet run --project bot/ForumCloud.Bot.Cli -- vectors [seeds]
             """);
