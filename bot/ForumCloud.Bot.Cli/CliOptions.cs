@@ -5,10 +5,11 @@ namespace ForumCloud.Bot.Cli;
 /// <summary>The measuring switches (--retrieval, --fusion, --calibration, --fusion-weights); without them the CLI answers as the app does.</summary>
 internal static class CliOptions
 {
-    public static (List<string> Positional, RetrievalOptions Options) Parse(string[] args)
+    public static (List<string> Positional, RetrievalOptions Options, CalibrationSwitches Calibration) Parse(string[] args)
     {
         var positional = new List<string>();
         var options = new RetrievalOptions();
+        var calibration = new CalibrationSwitches();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,14 +26,23 @@ internal static class CliOptions
                 case "--fusion-weights" when i + 1 < args.Length:
                     options = options with { FusionWeights = Numbers(args[++i]) };
                     break;
+                case "--features" when i + 1 < args.Length:
+                    calibration = calibration with { Features = args[++i] };
+                    break;
+                case "--negative-weight" when i + 1 < args.Length:
+                    calibration = calibration with { NegativeWeight = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) };
+                    break;
                 default:
                     positional.Add(args[i]);
                     break;
             }
         }
 
-        return (positional, options);
+        return (positional, options, calibration);
     }
 
     private static double[] Numbers(string list) => list.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }
+
+/// <summary>What `calibrate` fits: the feature names (comma-separated; null: the candidate sets) and how much a must-refuse question weighs.</summary>
+internal sealed record CalibrationSwitches(string? Features = null, double NegativeWeight = 1);

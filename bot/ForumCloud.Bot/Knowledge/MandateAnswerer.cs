@@ -35,7 +35,28 @@ public sealed record MandateAnswer(bool Answered, string Answer, IReadOnlyList<A
 /// </summary>
 public sealed record ConfidenceFeatures(double Cosine, double Coverage, double Margin, double OutOfScope)
 {
-    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope];
+    // The features below are candidates `calibrate` measures; the shipped calibration weighs them 0 (README: they won on
+    // cross-validation but refused fewer fresh near-topic questions than the three-feature fit).
+
+    /// <summary>The best cosine of the section's own sentences (not its curated keywords).</summary>
+    public double SentenceCosine { get; init; }
+
+    /// <summary>ln(1 + the number of the question's subject words): long questions cover less of themselves.</summary>
+    public double Subjects { get; init; }
+
+    /// <summary>IDF-weighted share of the question's subject words no section knows at all (after spelling correction).</summary>
+    public double Unknown { get; init; }
+
+    /// <summary>The best section's cosine above the mean cosine of all sections: a peaked match, not a vaguely related one.</summary>
+    public double Spread { get; init; }
+
+    /// <summary>IDF-weighted share of the question's subject words that name an out-of-scope subject (a word of its description the mandate never uses: "hotel", "taxi").</summary>
+    public double OutOfScopeWords { get; init; }
+
+    /// <summary>The names of <see cref="Vector"/>'s entries after the intercept, as the calibration file names them.</summary>
+    public static readonly string[] Names = ["cosine", "coverage", "margin", "outOfScope", "sentenceCosine", "subjects", "unknown", "spread", "outOfScopeWords"];
+
+    internal double[] Vector => [1, Cosine, Coverage, Margin, OutOfScope, SentenceCosine, Subjects, Unknown, Spread, OutOfScopeWords];
 }
 
 /// <summary>Which retrieval answers (hybrid in production; the single parts exist to measure the fusion against them).</summary>
@@ -79,8 +100,9 @@ public sealed class MandateAnswerer
     /// <summary>At or above this calibrated confidence an answer is given.</summary>
     public const double Threshold = 0.5;
 
-    /// <summary>Logistic calibration of the confidence (intercept, cosine, coverage, margin, out-of-scope cosine): fitted by `forumcloud-bot calibrate` on mandate-en and mandate-tuning-en.</summary>
-    internal static readonly double[] DefaultCalibration = [-5.27, 11.31, 10.68, 4.1, -9.5];
+    /// <summary>The calibration file's named weights as a vector aligned with <see cref="ConfidenceFeatures"/>' Vector (intercept first; a feature it does not name weighs 0).</summary>
+    internal static double[] CalibrationVector(IReadOnlyDictionary<string, double> weights) =>
+        new[] { "intercept" }.Concat(ConfidenceFeatures.Names).Select(n => weights.GetValueOrDefault(n)).ToArray();
 
     private readonly double[] _calibration;
     private readonly double[] _fusionWeights;
@@ -102,6 +124,7 @@ public sealed class MandateAnswerer
 
     private readonly MandateIndex _index;
     private readonly HashSet<string> _formStems;
+    private readonly HashSet<string> _placeStems;
     private readonly GlossaryMatcher _glossary;
     private readonly Dictionary<string, int> _positionOf;
     private readonly SentenceEmbedding? _embedding;
@@ -116,9 +139,10 @@ public sealed class MandateAnswerer
         _embedding = embedding;
         _vectors = vectors;
         _dense = vectors is null ? null : new DenseRetriever(vectors, index.Sections.Count);
-        _calibration = Options.Calibration ?? DefaultCalibration;
+        _calibration = Options.Calibration ?? CalibrationVector(index.Seeds.Calibration);
         _fusionWeights = Options.FusionWeights ?? DefaultFusionWeights;
         _formStems = new HashSet<string>(FormWords.SelectMany(index.Analysis.Stems), StringComparer.Ordinal);
+        _placeStems = new HashSet<string>(index.Seeds.ForeignPlaces.Where(p => !p.Contains(' ')).SelectMany(index.Analysis.Stems), StringComparer.Ordinal);
         _glossary = new GlossaryMatcher(index.Seeds.Glossary);
         _positionOf = index.Sections.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
     }
@@ -218,7 +242,14 @@ public sealed class MandateAnswerer
         var order = Rank(bm25, bm25Top, coverage, dense, glossaryVoted);
         if (order.Count == 0) return Refusal([], chinese);
         var best = order[0];
-        var features = new ConfidenceFeatures(dense?[best].Cosine ?? 0, coverage[best], dense is null || order.Count < 2 ? 0 : dense[best].Cosine - dense[order[1]].Cosine, outOfScope);
+        var features = new ConfidenceFeatures(dense?[best].Cosine ?? 0, coverage[best], dense is null || order.Count < 2 ? 0 : dense[best].Cosine - dense[order[1]].Cosine, outOfScope)
+        {
+            SentenceCosine = dense?[best].BestSentenceCosine ?? 0,
+            Subjects = Math.Log(1 + subject.Count),
+            Unknown = UnknownShare(subject),
+            Spread = dense is null ? 0 : dense[best].Cosine - dense.Average(d => d.Cosine),
+            OutOfScopeWords = OutOfScopeShare(subject),
+        };
         var confidence = Confidence(features, glossaryVoted, slots, best);
         if (confidence < Threshold)
         {
@@ -234,7 +265,14 @@ public sealed class MandateAnswerer
         foreach (var other in order.Skip(1).Take(2))
         {
             // A runner-up's lead over the best is negative: its confidence stays below the cited section's.
-            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], dense is null ? 0 : dense[other].Cosine - dense[best].Cosine, outOfScope);
+            var otherFeatures = new ConfidenceFeatures(dense?[other].Cosine ?? 0, coverage[other], dense is null ? 0 : dense[other].Cosine - dense[best].Cosine, outOfScope)
+            {
+                SentenceCosine = dense?[other].BestSentenceCosine ?? 0,
+                Subjects = features.Subjects,
+                Unknown = features.Unknown,
+                Spread = dense is null ? 0 : dense[other].Cosine - dense.Average(d => d.Cosine),
+                OutOfScopeWords = features.OutOfScopeWords,
+            };
             var otherConfidence = Confidence(otherFeatures, glossaryVoted, slots, other);
             if (otherConfidence >= Threshold && otherConfidence <= confidence) sources.Add(new AnswerSource(_index.Sections[other].Id, _index.Sections[other].Title, Math.Round(otherConfidence, 3)));
         }
@@ -304,7 +342,7 @@ public sealed class MandateAnswerer
     {
         var x = f.Vector;
         var z = 0.0;
-        for (var i = 0; i < x.Length; i++) z += calibration[i] * x[i];
+        for (var i = 0; i < Math.Min(x.Length, calibration.Length); i++) z += calibration[i] * x[i];
         return 1 / (1 + Math.Exp(-z));
     }
 
@@ -353,6 +391,9 @@ public sealed class MandateAnswerer
                 }
             }
 
+            // A country ranks the foreign and international duties (the BM25 query has its expansion), but as evidence it
+            // is only itself, a word the mandate does not use: "the capital of Australia" is no foreign affair.
+            slot.Place = slot.Terms.Any(_placeStems.Contains);
             slot.Weight = slot.Terms.Max(_index.Idf);
         }
 
@@ -373,15 +414,27 @@ public sealed class MandateAnswerer
     private double MatchedWeight(List<Slot> slots, int section)
     {
         var terms = _index.SectionTerms[section];
-        return slots.Where(s => !s.Form && s.Terms.Any(terms.Contains)).Sum(s => s.Weight);
+        return slots.Where(s => !s.Form && s.Covering.Any(terms.Contains)).Sum(s => s.Weight);
     }
 
     /// <summary>The question's subject words (as typed) that the mandate's text never uses: what the mandate does not mention.</summary>
     private List<string> Uncovered(string question, List<Slot> slots)
     {
         var mentioned = _index.TextVocabulary;
-        return slots.Where(s => !s.Form && !s.Terms.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
+        return slots.Where(s => !s.Form && !s.Covering.Any(mentioned.Contains) && s.End <= question.Length && s.Terms.Any(t => !t.All(char.IsDigit)))
             .Select(s => question[s.Start..s.End]).Where(w => w.Length > 2).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private double OutOfScopeShare(List<Slot> subject)
+    {
+        var total = subject.Sum(s => s.Weight);
+        return total == 0 ? 0 : subject.Where(s => s.Covering.Any(_index.OutOfScopeVocabulary.Contains)).Sum(s => s.Weight) / total;
+    }
+
+    private double UnknownShare(List<Slot> subject)
+    {
+        var total = subject.Sum(s => s.Weight);
+        return total == 0 ? 0 : subject.Where(s => !s.Covering.Any(_index.IsKnown)).Sum(s => s.Weight) / total;
     }
 
     /// <summary>IDF-weighted share of the question's subject words found in the section.</summary>
@@ -393,7 +446,7 @@ public sealed class MandateAnswerer
         {
             if (slot.Form) continue;
             total += slot.Weight;
-            if (slot.Terms.Any(terms.Contains)) covered += slot.Weight;
+            if (slot.Covering.Any(terms.Contains)) covered += slot.Weight;
         }
 
         return total == 0 ? 0 : covered / total;
@@ -456,6 +509,12 @@ public sealed class MandateAnswerer
         public int Start { get; init; }
         public int End { get; set; }
         public List<string> Terms { get; } = [];
+
+        /// <summary>A country or nationality: it ranks through its expansion, but no section covers it.</summary>
+        public bool Place { get; set; }
+
+        /// <summary>What a section can be seen to cover: the slot's terms, none for a place.</summary>
+        public IEnumerable<string> Covering => Place ? [] : Terms;
         public bool Form { get; set; }
         public double Weight { get; set; }
     }

@@ -63,6 +63,7 @@ public sealed class MandateIndex : IDisposable
             _analysis.Stems(s.Title).Concat(_analysis.Stems(string.Join(" ; ", s.Keywords.Concat(s.Synonyms)))).Concat(_analysis.Stems(WithoutNumber(s.Text))),
             StringComparer.Ordinal)).ToArray();
         TextVocabulary = new HashSet<string>(Sections.SelectMany(s => _analysis.Stems(WithoutNumber(s.Text))), StringComparer.Ordinal);
+        OutOfScopeVocabulary = new HashSet<string>(seeds.OutOfScope.SelectMany(_analysis.Stems).Where(t => !SectionTerms.Any(terms => terms.Contains(t))), StringComparer.Ordinal);
         foreach (var term in SectionTerms.SelectMany(t => t)) _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
         foreach (var term in _documentFrequency.Keys)
         {
@@ -87,6 +88,9 @@ public sealed class MandateIndex : IDisposable
 
     /// <summary>Every analysed word of the mandate's own text (not the curated keywords): what the mandate mentions.</summary>
     internal HashSet<string> TextVocabulary { get; }
+
+    /// <summary>The analysed words of the out-of-scope subjects that no section uses ("hotel", "taxi", "weather").</summary>
+    internal HashSet<string> OutOfScopeVocabulary { get; }
 
     /// <summary>Per section, the analysed words of each quote unit (same order as <see cref="QuoteUnits"/>).</summary>
     internal (string Sentence, HashSet<string> Stems)[][] SentenceStems { get; }

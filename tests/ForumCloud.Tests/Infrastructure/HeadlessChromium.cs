@@ -135,6 +135,19 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
             }
         }
 
+        /// <summary>Clicks the middle of the element as a mouse would (move, press, release), so the page's own handlers run.</summary>
+        public async Task ClickAsync(string element)
+        {
+            var box = JsonNode.Parse(await EvaluateAsync($"(function () {{ var r = ({element}).getBoundingClientRect(); return JSON.stringify({{ x: r.left + r.width / 2, y: r.top + r.height / 2 }}); }})()"))!;
+            foreach (var type in new[] { "mouseMoved", "mousePressed", "mouseReleased" })
+            {
+                await SendAsync("Input.dispatchMouseEvent", new JsonObject
+                {
+                    ["type"] = type, ["x"] = box["x"]!.GetValue<double>(), ["y"] = box["y"]!.GetValue<double>(), ["button"] = type == "mouseMoved" ? "none" : "left", ["clickCount"] = type == "mouseMoved" ? 0 : 1,
+                });
+            }
+        }
+
         public async Task ScreenshotAsync(string path)
         {
             var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });

@@ -61,14 +61,17 @@ public sealed class ChatPageBrowserTests
             Assert.Contains("preparation of the Zhongguancun Forum", answer);
             await session.ScreenshotAsync(Path.Combine(ScreenshotDirectory, name + "-2-answer.png"));
 
-            // A suggested action is an enabled button of Web Chat's, on top at its own middle (nothing covers it), and
-            // its text is answered. Not asserted: that a synthetic click sends it — in headless Chromium here Web Chat
-            // 4.18 dispatched no action after a DevTools mouse click or element.click() on it (unresolved).
+            // A suggested action is a button of Web Chat's, enabled (Web Chat marks a disabled one aria-disabled, not
+            // disabled), on top at its own middle (nothing covers it); a mouse click on it sends its text as the
+            // person's message (imBack) and the whole duty comes back. The click must carry clickCount 1: a DevTools
+            // press and release without it moves the focus but fires no click event, so Web Chat never saw one.
             const string suggestion = "Array.from(document.querySelectorAll('#webchat button.webchat__suggested-action')).find(function (b) { return b.textContent.trim() === 'Show the whole duty XV'; })";
             await session.WaitForAsync($"!!({suggestion})", TimeSpan.FromSeconds(30));
-            Assert.Equal("true", await session.EvaluateAsync($"(function () {{ var b = {suggestion}; var r = b.getBoundingClientRect(); var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return !b.disabled && b.contains(hit) && r.bottom <= innerHeight; }})()"));
-            await session.TypeAndSendAsync(SendBox, await session.EvaluateAsync($"({suggestion}).textContent.trim()"));
+            Assert.Equal("true", await session.EvaluateAsync($"(function () {{ var b = {suggestion}; var r = b.getBoundingClientRect(); var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return b.getAttribute('aria-disabled') !== 'true' && b.contains(hit) && r.bottom <= innerHeight; }})()"));
+            var userBubbles = $"Array.from(({Transcript}).querySelectorAll('.webchat__bubble--from-user')).map(function (b) {{ return b.textContent.trim(); }})";
+            await session.ClickAsync(suggestion);
             await session.WaitForAsync($"(function () {{ var t = {Transcript}; return !!t && t.textContent.indexOf('XV. Draw up plans, policies, and measures') >= 0; }})()", TimeSpan.FromSeconds(60));
+            Assert.Contains("Show the whole duty XV", await session.EvaluateAsync($"{userBubbles}.join(' | ')"));
             await session.ScreenshotAsync(Path.Combine(ScreenshotDirectory, name + "-3-suggested-action.png"));
 
             await session.TypeAndSendAsync(SendBox, "谁负责技术进出口？");

@@ -37,6 +37,17 @@ public sealed class MandateEvalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Dev_set_of_wordy_paraphrases_typos_and_near_topic_questions_keeps_what_the_calibration_reached()
+    {
+        // The set the refusal calibration was fitted on with the two above (README); the holdout is never tuned on.
+        var summary = Run("mandate-dev-en.jsonl");
+        Assert.True(summary.OnTopic >= 90 && summary.OffTopic >= 50, $"{summary.OnTopic} on-topic, {summary.OffTopic} must-refuse questions");
+        Assert.True(summary.Top3 >= 0.93, $"top3 {summary.Top3}");
+        Assert.True(summary.Refused >= 0.9, $"refused {summary.Refused}");
+        Assert.True(summary.FalseRefusals <= 0.05 * summary.OnTopic, $"false refusals {summary.FalseRefusals}");
+    }
+
+    [Fact]
     public void The_english_set_asks_about_every_section_at_least_three_times()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "eval", "mandate-en.jsonl")).Where(l => l.Trim().Length > 0);

@@ -43,6 +43,8 @@ public sealed class MandateKnowledgeTests
     [InlineData("what is 12 * 7")]
     [InlineData("best restaurant in Zhongguancun")]
     [InlineData("subway to Zhongguancun")]
+    [InlineData("what is the capital of australia")]
+    [InlineData("my colleague and I will fly in from Munich for the Zhongguancun Forum, which airport is closer and how long is the taxi ride")]
     public void Off_topic_questions_are_refused_with_what_the_bot_covers(string question)
     {
         var answer = Answerer.Value.Ask(question);
@@ -111,5 +113,32 @@ public sealed class MandateKnowledgeTests
         var answer = Answerer.Value.Ask("international science and technology cooperation with foreign partners");
         Assert.All(answer.Sources, s => Assert.InRange(s.Score, 0, 1));
         Assert.True(answer.Sources[0].Score >= MandateAnswerer.Threshold);
+    }
+
+    [Fact]
+    public void A_country_named_in_a_question_reaches_the_international_duties()
+    {
+        // "France" is no mandate word; it stands for what duty XV calls foreign and international.
+        var answer = Answerer.Value.Ask("how can my research institute in France collaborate with labs in Beijing");
+        Assert.True(answer.Answered);
+        Assert.Equal("XV", answer.Sources[0].Section);
+    }
+
+    [Fact]
+    public void The_calibration_comes_from_the_seeds_and_names_only_known_features()
+    {
+        var directory = Directory.CreateTempSubdirectory("forumcloud-seeds-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(MandateSeeds.DefaultDirectory)) File.Copy(file, Path.Combine(directory.FullName, Path.GetFileName(file)));
+            Assert.Contains("cosine", MandateSeeds.Load(directory.FullName).Calibration.Keys);
+            File.WriteAllText(Path.Combine(directory.FullName, MandateSeeds.CalibrationFile), """{ "weights": { "intercept": 1, "cosinus": 2 } }""");
+            var error = Assert.Throws<InvalidDataException>(() => MandateSeeds.Load(directory.FullName));
+            Assert.Contains("cosinus", error.Message);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }
