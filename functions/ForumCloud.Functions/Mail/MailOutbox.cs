@@ -12,7 +12,7 @@ namespace ForumCloud.Functions.Mail;
 /// returned the mail is durable: a lost queue message is picked up by <see cref="MailSweep"/>. Queuing the same
 /// key again (a redelivered message, a timer's second run) writes and queues nothing, so redelivery changes nothing.
 /// </summary>
-public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogger<MailOutbox> logger)
+public sealed class MailOutbox(StorageAccount storage, NoticeIndex index, TimeProvider time, ILogger<MailOutbox> logger)
 {
     private TableClient Table => storage.Table(TableNames.Notifications);
 
@@ -22,6 +22,7 @@ public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogge
     {
         var now = time.GetUtcNow();
         var rows = requests.DistinctBy(r => r.Key).Select(r => RowOf(r, now)).ToList();
+        await index.AddOpenAsync(rows, now + MailSweep.Grace, cancellationToken); // before the notices: see NoticeIndex
         var due = new List<OutboxRow>();
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {
@@ -102,15 +103,66 @@ public sealed class MailOutbox(StorageAccount storage, TimeProvider time, ILogge
     }
 
     /// <summary>
-    /// Notices by status for staff, paged. A filter across partitions (the outbox is keyed by what a mail is about,
-    /// not by its state); fine for a back office's volume, and the filter runs in the table service.
+    /// Notices by status for staff, paged: a page of the status's index partition (<see cref="NoticeIndex"/>), each
+    /// notice then read by its keys. A notice whose state moved on since its index row was written is left out.
     /// </summary>
     public async Task<Platform.Page<NoticeView>> ListAsync(MailStatus status, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
-        var fingerprint = "notices/" + ApiEnum.Name(status);
-        var page = await Table.QueryAsync<OutboxRow>(TableClient.CreateQueryFilter($"Status eq {ApiEnum.Name(status)}"), maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(ContinuationToken.Decode(continuation, fingerprint), pageSize)
-            .FirstAsync(cancellationToken);
-        return new Platform.Page<NoticeView>(page.Values.Select(NoticeView.Of).ToList(), ContinuationToken.Encode(page.ContinuationToken, fingerprint));
+        var fingerprint = "notices-index/" + ApiEnum.Name(status);
+        var (entries, next) = await index.PageAsync(NoticeIndex.PartitionFor(status), ContinuationToken.Decode(continuation, fingerprint), pageSize, cancellationToken);
+        var notices = await Task.WhenAll(entries.Select(e => FindAsync(e.Notice, cancellationToken)));
+        var items = notices.Where(n => n?.StatusValue == status).Select(n => NoticeView.Of(n!)).ToList();
+        return new Platform.Page<NoticeView>(items, ContinuationToken.Encode(next, fingerprint));
+    }
+
+    /// <summary>
+    /// Retention: removes the personal content (recipient, name, subject, bodies, QR payload, calendar entry) of up
+    /// to <paramref name="maxRows"/> notices that were sent or failed before <paramref name="settledBefore"/>; keeps
+    /// template, language, status, timestamps, attempts and the scrubbed delivery details. Returns how many notices it
+    /// changed; call again while it returns <paramref name="maxRows"/>. Found through the settled index partitions
+    /// (a RowKey range, no scan); a purged notice's index row goes, so a second call returns 0 and purged notices no
+    /// longer appear in the staff lists of sent and failed notices.
+    /// </summary>
+    public async Task<int> PurgeBodiesAsync(DateTimeOffset settledBefore, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        var purged = 0;
+        foreach (var partition in new[] { NoticeIndex.Sent, NoticeIndex.Failed })
+        {
+            await foreach (var entry in index.SettledBeforeAsync(partition, settledBefore, cancellationToken))
+            {
+                if (purged >= maxRows) return purged;
+                if (await PurgeAsync(entry.Notice, cancellationToken)) purged++;
+                await index.DropAsync(entry, cancellationToken);
+            }
+        }
+
+        return purged;
+    }
+
+    /// <summary>True when this call removed the content; false when it was gone already (or the notice is).</summary>
+    private async Task<bool> PurgeAsync(OutboxKey key, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await FindAsync(key, cancellationToken) is not { PurgedAt: null } row) return false;
+            row.Recipient = "";
+            row.RecipientName = null;
+            row.Subject = "";
+            row.Text = "";
+            row.Html = "";
+            row.QrPayload = null;
+            row.Calendar = null;
+            row.PurgedAt = time.GetUtcNow();
+            try
+            {
+                await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            {
+                // Written meanwhile (a late duplicate of its delivery message): read it again.
+            }
+        }
     }
 }

@@ -44,6 +44,9 @@ public sealed class OutboxRow : ITableEntity
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 
+    /// <summary>When the retention purge removed the personal content (recipient, subject, bodies, QR, calendar).</summary>
+    public DateTimeOffset? PurgedAt { get; set; }
+
     [IgnoreDataMember]
     public MailStatus StatusValue => ApiEnum.Parse<MailStatus>(Status);
 
