@@ -16,7 +16,11 @@ public sealed record SeatRequest(string EventId, Attendee Attendee, string Manag
 /// <summary>The hash of the confirmation link's secret and when the unconfirmed hold is released.</summary>
 public sealed record SeatHold(string ConfirmTokenHash, DateTimeOffset ExpiresAt);
 
-public sealed record Allocation(string Code, RegistrationStatus Status, int? WaitlistPosition);
+public sealed record Allocation(string Code, RegistrationStatus Status, int? WaitlistPosition)
+{
+    /// <summary>The event row the seat transaction was checked against (what a mail about it needs, without a read).</summary>
+    public EventRow? Event { get; init; }
+}
 
 /// <summary>The Idempotency-Key was stored by another request first: answer with that request's result.</summary>
 public sealed class IdempotencyKeyTakenException() : Exception("The Idempotency-Key was used by an earlier request.");
@@ -298,8 +302,9 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                     continue;
                 }
 
-                for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]!);
+                for (var i = 0; i < items.Count; i++) items[i].Result.TrySetResult(allocations[i]! with { Event = eventRow });
                 catalog.Forget(eventId);
+                PublishHoldExpiries(eventId, items);
 
                 // Holds are announced by their confirmation link (RegistrationHolds), not by a confirmed/waitlisted notice.
                 // The message is not awaited: the lane goes on with the next batch while the message is sent. A send that fails is
@@ -327,6 +332,19 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
 
             foreach (var pending in items) pending.Result.TrySetException(ex);
         }
+    }
+
+    /// <summary>
+    /// One delayed HoldExpired message for the batch's holds (instead of one per hold), visible a second after the
+    /// last of them expires. Not awaited, as the batch's announcement: a lost one is covered by the sweep, which
+    /// releases holds a minute past their time (<see cref="RegistrationHolds.SweepExpiredAsync"/>).
+    /// </summary>
+    private void PublishHoldExpiries(string eventId, List<Pending> items)
+    {
+        var holds = items.Where(p => p.Request.Hold is not null).ToList();
+        if (holds.Count == 0) return;
+        var delay = holds.Max(p => p.Request.Hold!.ExpiresAt) - time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        _ = changes.PublishAfterCommitAsync(new RegistrationChange(eventId, [.. holds.Select(p => new ChangedRegistration(RegistrationChangeKind.HoldExpired, p.Code))]), delay);
     }
 
     /// <summary>In arrival order: a seat while seats are left, else the next waitlist place.</summary>
