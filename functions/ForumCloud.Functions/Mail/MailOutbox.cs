@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Platform;
@@ -15,10 +14,12 @@ namespace ForumCloud.Functions.Mail;
 /// </summary>
 public sealed class MailOutbox(StorageAccount storage, NoticeIndex index, TimeProvider time, ILogger<MailOutbox> logger)
 {
-    private readonly Channel<(OutboxRow Row, TaskCompletionSource Done)> _single = Channel.CreateUnbounded<(OutboxRow, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
-    private int _committing;
+    private GroupCommit<OutboxRow>? _singles;
 
     private TableClient Table => storage.Table(TableNames.Notifications);
+
+    private GroupCommit<OutboxRow> Singles => LazyInitializer.EnsureInitialized(ref _singles,
+        () => new GroupCommit<OutboxRow>(100, rows => QueueRowsAsync([.. rows.DistinctBy(r => r.Key)], CancellationToken.None)));
 
     /// <summary>
     /// One mail, group-committed with the single mails other requests of this process queue at the same moment (a
@@ -26,46 +27,13 @@ public sealed class MailOutbox(StorageAccount storage, NoticeIndex index, TimePr
     /// returns, as the collection overload does, once its row is written and its message sent; a storage failure of
     /// the shared write fails every mail of that group (each caller sees it, as it would alone).
     /// </summary>
-    public Task QueueAsync(MailRequest request, CancellationToken cancellationToken)
-    {
-        var row = RowOf(request, time.GetUtcNow()); // rendered here: a template problem stays the caller's own
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_single.Writer.TryWrite((row, done))) return QueueRowsAsync([row], cancellationToken);
-        if (Interlocked.CompareExchange(ref _committing, 1, 0) == 0) _ = Task.Run(CommitSinglesAsync, CancellationToken.None);
-        return done.Task.WaitAsync(cancellationToken);
-    }
+    public Task QueueAsync(MailRequest request, CancellationToken cancellationToken) =>
+        Singles.AddAsync(RowOf(request, time.GetUtcNow()), cancellationToken); // rendered here: a template problem stays the caller's own
 
     public Task QueueAsync(IReadOnlyCollection<MailRequest> requests, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return QueueRowsAsync(requests.DistinctBy(r => r.Key).Select(r => RowOf(r, now)).ToList(), cancellationToken);
-    }
-
-    /// <summary>Takes whatever single mails wait (up to 100) and commits them together, until none wait.</summary>
-    private async Task CommitSinglesAsync()
-    {
-        while (true)
-        {
-            var group = new List<(OutboxRow Row, TaskCompletionSource Done)>();
-            while (group.Count < 100 && _single.Reader.TryRead(out var waiting)) group.Add(waiting);
-            if (group.Count == 0)
-            {
-                Volatile.Write(ref _committing, 0);
-                // A mail written after the last read but before the flag dropped would wait for nobody: look again.
-                if (!_single.Reader.TryPeek(out _) || Interlocked.CompareExchange(ref _committing, 1, 0) != 0) return;
-                continue;
-            }
-
-            try
-            {
-                await QueueRowsAsync(group.Select(g => g.Row).DistinctBy(r => r.Key).ToList(), CancellationToken.None);
-                foreach (var (_, done) in group) done.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                foreach (var (_, done) in group) done.TrySetException(ex);
-            }
-        }
     }
 
     private async Task QueueRowsAsync(List<OutboxRow> rows, CancellationToken cancellationToken)

@@ -56,12 +56,19 @@ public sealed class NoticeIndex(StorageAccount storage, ILogger<NoticeIndex> log
         }
     }
 
-    /// <summary>A settled notice: its sent/failed row first, then its open row goes. Failures are left to the sweep.</summary>
+    private GroupCommit<OutboxRow>? _settling;
+
+    private GroupCommit<OutboxRow> Settling => LazyInitializer.EnsureInitialized(ref _settling, () => new GroupCommit<OutboxRow>(100, SettleGroupAsync));
+
+    /// <summary>
+    /// A settled notice (delivery's last step): its sent/failed row first, then its open row goes, group-committed with
+    /// the notices other deliveries of this process settle at the same moment. Failures are left to the sweep.
+    /// </summary>
     public async Task SettleAsync(OutboxRow notice, CancellationToken cancellationToken)
     {
         try
         {
-            await SettleOrThrowAsync(notice, cancellationToken);
+            await Settling.AddAsync(notice, cancellationToken);
         }
         catch (Exception ex) when (ex is RequestFailedException || StorageFaults.IsOutage(ex))
         {
@@ -77,6 +84,26 @@ public sealed class NoticeIndex(StorageAccount storage, ILogger<NoticeIndex> log
         }
 
         await DropAsync(Open, OpenRowKey(notice.Key), ETag.All, cancellationToken);
+    }
+
+    /// <summary>Up to 100 notices: one upsert transaction per settled partition, then one delete transaction in the open one.</summary>
+    private async Task SettleGroupAsync(IReadOnlyList<OutboxRow> notices)
+    {
+        var settled = notices.Select(n => (Notice: n, RowKey: SettledRowKey(n))).Where(x => x.RowKey is not null).DistinctBy(x => x.RowKey);
+        foreach (var partition in settled.GroupBy(x => x.Notice.StatusValue == MailStatus.Sent ? Sent : Failed))
+        {
+            await Table.SubmitTransactionAsync(partition.Select(x => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Pointer(partition.Key, x.RowKey!, x.Notice.Key, null))));
+        }
+
+        var open = notices.Select(n => OpenRowKey(n.Key)).Distinct(StringComparer.Ordinal).ToList();
+        try
+        {
+            await Table.SubmitTransactionAsync(open.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Open, k), ETag.All)));
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            foreach (var rowKey in open) await DropAsync(Open, rowKey, ETag.All, CancellationToken.None); // one was gone already (the sweep settled it)
+        }
     }
 
     /// <summary>Open rows whose <c>DueAt</c> has come (one partition).</summary>

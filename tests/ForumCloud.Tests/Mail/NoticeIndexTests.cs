@@ -79,7 +79,7 @@ public sealed class NoticeIndexTests(QuietStorage quiet) : IClassFixture<QuietSt
         await Storage.Queue(QueueNames.MailOutbox).ClearMessagesAsync(); // its message is lost
 
         var later = new Later(TimeSpan.FromMinutes(3));
-        var queued = await Sweep(later).RunAsync(CancellationToken.None);
+        var queued = await Sweep(later, (await TestMailbox.SharedAsync()).Settings).RunAsync(CancellationToken.None);
 
         var messages = (await Storage.Queue(QueueNames.MailOutbox).PeekMessagesAsync(32)).Value.Select(m => QueueMessages.Parse<MailDue>(m.MessageText)).ToList();
         Assert.Equal(queued, messages.Count);
@@ -93,10 +93,30 @@ public sealed class NoticeIndexTests(QuietStorage quiet) : IClassFixture<QuietSt
         Assert.Contains(staffSent.Items, n => n.NoticeId == key.ToString());
     }
 
+    [Fact]
+    public async Task Deliveries_settle_their_index_together_even_when_an_open_row_is_gone_already()
+    {
+        var mailbox = await TestMailbox.SharedAsync();
+        var outbox = Outbox(TimeProvider.System);
+        var delivery = new MailDelivery(Storage, Index, new SmtpMailTransport(mailbox.Settings), mailbox.Settings, new MailDeliveryOptions(), TimeProvider.System, NullLogger<MailDelivery>.Instance);
+        var keys = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => QueueAsync(outbox, TestMailbox.Address())));
+        foreach (var key in keys) Assert.True(await HasAsync(NoticeIndex.Open, key));
+        await Table.DeleteEntityAsync(NoticeIndex.Open, keys[0].Partition + "|" + keys[0].Row); // as if the sweep had settled it
+
+        await Task.WhenAll(keys.Select(k => delivery.DeliverAsync(new MailDue(k.Partition, k.Row), CancellationToken.None)));
+
+        foreach (var key in keys)
+        {
+            Assert.Equal("sent", (await RawAsync(key)).GetString("Status"));
+            Assert.True(await HasAsync(NoticeIndex.Sent, key), $"{key} has its sent row");
+            Assert.False(await HasAsync(NoticeIndex.Open, key), $"{key} has no open row left");
+        }
+    }
+
     private MailOutbox Outbox(TimeProvider time) => new(Storage, Index, time, NullLogger<MailOutbox>.Instance);
 
-    private MailSweep Sweep(TimeProvider time) =>
-        new(Storage, Index, Outbox(time), TestMailbox.SharedAsync().GetAwaiter().GetResult().Settings, time, NullLogger<MailSweep>.Instance);
+    private MailSweep Sweep(TimeProvider time, MailSettings settings) =>
+        new(Storage, Index, Outbox(time), settings, time, NullLogger<MailSweep>.Instance);
 
     private static async Task<OutboxKey> QueueAsync(MailOutbox outbox, string address)
     {
