@@ -23,6 +23,8 @@ public sealed class AnonymousHoldBurstScenario : IScenario
 
         var latencies = new double[requests];
         var statuses = new HttpStatusCode?[requests];
+        bench.Requests.Reset();
+        bench.ServerTiming.Reset();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, requests).Select(async i =>
         {
@@ -41,6 +43,10 @@ public sealed class AnonymousHoldBurstScenario : IScenario
             latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         }));
         watch.Stop();
+        var requestsPerRegistration = bench.Requests.Per(requests);
+        var server = bench.ServerTiming.Milliseconds;
+        Console.Error.WriteLine("storage requests per registration during the burst: " + System.Text.Json.JsonSerializer.Serialize(requestsPerRegistration));
+        Console.Error.WriteLine($"time in the runner per registration: p50 {BenchEnvironment.Percentile(server, 50)} ms, p99 {BenchEnvironment.Percentile(server, 99)} ms");
 
         var (seats, waitlist, held) = await RegistrationBurstScenario.StoredPlacesAsync(bench, eventId);
         var accepted = statuses.Count(s => s == HttpStatusCode.Accepted);
@@ -59,6 +65,8 @@ public sealed class AnonymousHoldBurstScenario : IScenario
             rps = Math.Round(requests / watch.Elapsed.TotalSeconds, 1),
             p50Ms = BenchEnvironment.Percentile(latencies, 50),
             p99Ms = BenchEnvironment.Percentile(latencies, 99),
+            serverP99Ms = BenchEnvironment.Percentile(server, 99),
+            storageRequestsPerRegistration = Math.Round(requestsPerRegistration.Values.Sum(), 2),
         };
     }
 }

@@ -12,10 +12,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
 {
     private readonly AzuriteProcess _azurite;
 
-    private BenchEnvironment(AzuriteProcess azurite, DevHostApp runner, StorageAccount storage, StorageRequestCounter requests)
+    private BenchEnvironment(AzuriteProcess azurite, DevHostApp runner, StorageAccount storage, StorageRequestCounter requests, ServerTiming serverTiming)
     {
         _azurite = azurite;
         Requests = requests;
+        ServerTiming = serverTiming;
         Runner = runner;
         Storage = storage;
         Http = runner.CreateClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
@@ -31,10 +32,14 @@ public sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>Every storage request the runner makes (its own clients, queue listeners included).</summary>
     public StorageRequestCounter Requests { get; }
 
+    /// <summary>The runner's own time per POST (see <see cref="Benchmarks.ServerTiming"/>).</summary>
+    public ServerTiming ServerTiming { get; }
+
     public static async Task<BenchEnvironment> StartAsync()
     {
         var azurite = await AzuriteProcess.StartInMemoryAsync();
         var requests = new StorageRequestCounter();
+        var serverTiming = new ServerTiming();
         var options = new DevHostOptions
         {
             StorageConnectionString = azurite.ConnectionString,
@@ -48,10 +53,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
                     azurite.ConnectionString, o => o.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall)));
                 // One client sends every request from one address: the per-client limits would measure themselves.
                 services.AddSingleton(new RateLimits(int.MaxValue, int.MaxValue, 0));
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(serverTiming);
             },
         };
         var runner = await DevHostApp.StartAsync(["--urls", "http://127.0.0.1:0"], options);
-        return new BenchEnvironment(azurite, runner, StorageAccount.FromConnectionString(azurite.ConnectionString), requests);
+        return new BenchEnvironment(azurite, runner, StorageAccount.FromConnectionString(azurite.ConnectionString), requests, serverTiming);
     }
 
     /// <summary>Sequential single-entity inserts into one partition of a scratch table: the storage's own pace here.</summary>

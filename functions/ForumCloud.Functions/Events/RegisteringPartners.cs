@@ -11,16 +11,8 @@ public sealed class RegisteringPartners(PartnerRegistry partners)
 {
     public async Task DemandAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
     {
-        // The partner routes' own token check (404 unknown, 403 suspended once partners are verified); at the merge with
-        // feature/verify-org this becomes `partners.AuthenticateAsync(...) == PartnerAccess.Verified`.
-        try
-        {
-            await partners.OpenAsync(partnerId, accessToken, cancellationToken);
-        }
-        catch (ProblemException ex) when (ex.Status is 403 or 404)
-        {
-            throw Forbidden();
-        }
+        // Unknown, not this partner's token, pending or suspended: all 403. Answered from the registry's short cache.
+        if (await partners.AuthenticateAsync(partnerId, accessToken, cancellationToken) != PartnerAccess.Verified) throw Forbidden();
     }
 
     public static ProblemException Forbidden() =>

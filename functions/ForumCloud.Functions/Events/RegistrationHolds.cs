@@ -55,22 +55,28 @@ public sealed class RegistrationHolds(
     {
         var secret = Secrets.NewToken();
         var expiresAt = time.GetUtcNow() + options.Hold;
-        // Read on both paths (new and known address) for the mail: the two answers cost the same round trips here.
-        var eventRow = await Table.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken);
         try
         {
+            // The seat lane announces the hold's expiry (one delayed message per batch) and hands back the event row
+            // it checked, for the mail; the mail is group-committed with other single mails (MailOutbox.QueueAsync).
             var allocation = await allocator.AllocateAsync(new SeatRequest(eventId, attendee, "", null) { Hold = new SeatHold(Secrets.Hash(secret), expiresAt) });
-            await outbox.QueueAsync(HoldMail.Link(eventRow.Value!, allocation.Code, HoldMail.LinkRow(allocation.Code), attendee.Email, attendee.Name,
+            var eventRow = allocation.Event ?? await EventRowAsync(eventId, cancellationToken);
+            await outbox.QueueAsync(HoldMail.Link(eventRow, allocation.Code, HoldMail.LinkRow(allocation.Code), attendee.Email, attendee.Name,
                 attendee.Language, LinkFor(allocation.Code, secret), expiresAt), cancellationToken);
-            await changes.PublishAfterCommitAsync(RegistrationChange.Of(eventId, RegistrationChangeKind.HoldExpired, allocation.Code), options.Hold + TimeSpan.FromSeconds(1));
         }
         catch (DuplicateEmailProblem)
         {
-            await AnswerExistingAsync(eventRow.Value!, attendee, cancellationToken);
+            // A known address already costs more round trips than a new one (its guard, the throttle's outbox rows, its
+            // registration); reading the event row for its mail here adds one to those.
+            await AnswerExistingAsync(await EventRowAsync(eventId, cancellationToken), attendee, cancellationToken);
         }
 
         return new HoldReceipt(HoldReceipt.PendingConfirmation, ForumTime.Local(expiresAt));
     }
+
+    private async Task<EventRow> EventRowAsync(string eventId, CancellationToken cancellationToken) =>
+        (await Table.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken)).Value
+            ?? throw ProblemException.NotFound("No event has that id.");
 
     public Uri LinkFor(string code, string secret) => new(mail.PublicBaseUrl, $"api/confirm?token={Uri.EscapeDataString(code + "." + secret)}");
 

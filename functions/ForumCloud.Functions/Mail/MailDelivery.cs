@@ -23,7 +23,7 @@ public sealed class MailDeliveryOptions
 /// by a delayed queue message. Each mail is claimed under its ETag before it is sent, so two copies of one message
 /// (at-least-once delivery) do not both send; one bad address fails only its own mail.
 /// </summary>
-public sealed class MailDelivery(StorageAccount storage, IMailTransport transport, MailSettings settings, MailDeliveryOptions options, TimeProvider time, ILogger<MailDelivery> logger)
+public sealed class MailDelivery(StorageAccount storage, NoticeIndex index, IMailTransport transport, MailSettings settings, MailDeliveryOptions options, TimeProvider time, ILogger<MailDelivery> logger)
 {
     private int _warnedNoHost;
 
@@ -65,6 +65,7 @@ public sealed class MailDelivery(StorageAccount storage, IMailTransport transpor
             row.LastError = null;
             row.ClaimedUntil = null;
             await Table.UpdateEntityAsync(row, claimed, TableUpdateMode.Replace, cancellationToken);
+            await index.SettleAsync(row, cancellationToken);
             logger.LogInformation("Mail {NoticeId} ({Template}) sent on attempt {Attempt}", row.Key.ToString(), row.Template, row.Attempts);
         }
         catch (MailDeliveryException ex)
@@ -83,6 +84,7 @@ public sealed class MailDelivery(StorageAccount storage, IMailTransport transpor
         row.FailedAt = time.GetUtcNow();
         row.LastError ??= "Delivery kept failing before the mail server was reached (moved to the poison queue).";
         await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+        await index.SettleAsync(row, cancellationToken);
         logger.LogError("Mail {NoticeId} ({Template}) failed: its queue message was poisoned", row.Key.ToString(), row.Template);
     }
 
@@ -121,6 +123,7 @@ public sealed class MailDelivery(StorageAccount storage, IMailTransport transpor
         await Table.UpdateEntityAsync(row, claimed, TableUpdateMode.Replace, cancellationToken);
         if (giveUp)
         {
+            await index.SettleAsync(row, cancellationToken);
             logger.LogWarning("Mail {NoticeId} ({Template}) failed after {Attempts} attempt(s), {Kind}: {Reason}",
                 row.Key.ToString(), row.Template, row.Attempts, ex.Permanent ? "refused" : "still failing", row.LastError);
             return;

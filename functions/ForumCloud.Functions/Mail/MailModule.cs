@@ -12,6 +12,7 @@ public static class MailModule
         services.TryAddSingleton(_ => MailSettings.FromConfiguration(configuration));
         services.TryAddSingleton(new MailDeliveryOptions());
         services.TryAddSingleton<IMailTransport, SmtpMailTransport>();
+        services.AddSingleton<NoticeIndex>();
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<MailDelivery>();
         services.AddSingleton<MailSweep>();

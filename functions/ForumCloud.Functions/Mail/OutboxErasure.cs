@@ -50,7 +50,7 @@ public sealed class OutboxErasure(StorageAccount storage, TimeProvider time)
         }
     }
 
-    public static bool IsErased(OutboxRow row) => row.ContentErasedAt is not null;
+    public static bool IsErased(OutboxRow row) => row.PurgedAt is not null;
 
     /// <summary>Keeps what the log needs (template, status, attempts, times, message id); drops everything about the person.</summary>
     public static void Strip(OutboxRow row, DateTimeOffset now)
@@ -64,6 +64,6 @@ public sealed class OutboxErasure(StorageAccount storage, TimeProvider time)
         row.Calendar = null;
         row.SmtpReply = null;
         row.LastError = null;
-        row.ContentErasedAt = now;
+        row.PurgedAt = now;
     }
 }

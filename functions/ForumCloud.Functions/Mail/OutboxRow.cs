@@ -44,8 +44,11 @@ public sealed class OutboxRow : ITableEntity
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 
-    /// <summary>When the person's data in this row was erased (<see cref="OutboxErasure"/>); the row stays as the log that it was sent.</summary>
-    public DateTimeOffset? ContentErasedAt { get; set; }
+    /// <summary>
+    /// When the personal content (recipient, subject, bodies, QR, calendar) was removed: by the retention purge, or when
+    /// the person's registration was erased (<see cref="OutboxErasure"/>). The row stays as the log that it was sent.
+    /// </summary>
+    public DateTimeOffset? PurgedAt { get; set; }
 
     [IgnoreDataMember]
     public MailStatus StatusValue => ApiEnum.Parse<MailStatus>(Status);

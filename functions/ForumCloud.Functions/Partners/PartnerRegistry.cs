@@ -3,15 +3,26 @@ using Azure.Data.Tables;
 using ForumCloud.Functions.Mail;
 using ForumCloud.Functions.Platform;
 using ForumCloud.Functions.Privacy;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace ForumCloud.Functions.Partners;
+
+/// <summary>
+/// How long an instance may answer a partner's token check from memory. A suspension reaches every instance within
+/// this time (the instance that made the change forgets at once); verification and reinstatement take effect at once,
+/// because only active partners are kept.
+/// </summary>
+public sealed class PartnerAccessCacheOptions
+{
+    public TimeSpan Lifetime { get; init; } = TimeSpan.FromSeconds(10);
+}
 
 /// <summary>
 /// Registers partner organisations, verifies them by an emailed one-time link and opens them with their
 /// access token. One entity per partner (PartitionKey = partnerId); tokens are stored only as hashes. A
 /// partner has no access token until its contact address is verified (<see cref="PartnerVerification"/>).
 /// </summary>
-public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, PrivacyNotices notices, TimeProvider clock)
+public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, MailSettings mail, PrivacyNotices notices, TimeProvider clock, HybridCache? cache = null, PartnerAccessCacheOptions? accessCache = null)
 {
     public static readonly IdKind PartnerIds = RouteIds.Generated("par", "partner");
     private const string PartnerRow = "partner";
@@ -63,6 +74,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
             var accessToken = Secrets.NewToken();
             var verified = partner! with { Status = PartnerStatus.Active, AccessTokenHash = Secrets.Hash(accessToken), VerifiedAt = now };
             await Table.UpdateEntityAsync(ToEntity(verified), found!.ETag, TableUpdateMode.Replace, cancellationToken);
+            await ForgetAccessAsync(verified.PartnerId, cancellationToken);
             return new PartnerVerified(verified.PartnerId, accessToken);
         }, cancellationToken);
     }
@@ -89,6 +101,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
 
             var changed = partner with { Status = to, StatusNote = note, StatusChangedBy = actor.Name, StatusChangedAt = clock.GetUtcNow() };
             await Table.UpdateEntityAsync(ToEntity(changed), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            await ForgetAccessAsync(partnerId, cancellationToken);
             return changed;
         }, cancellationToken);
     }
@@ -164,13 +177,35 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
     /// Whether the token is a verified, active partner's own token for this id. Other capabilities (a
     /// registration sent in a partner's name) ask this instead of reading partner rows themselves.
     /// </summary>
-    public async Task<PartnerAccess> AuthenticateAsync(string partnerId, string? accessToken, CancellationToken cancellationToken) =>
-        AccessOf(await FindAsync(partnerId, cancellationToken), accessToken);
-
-    public static PartnerAccess AccessOf(Partner? partner, string? accessToken)
+    /// <remarks>
+    /// The hot path of registrations in a partner's name: answered from a short in-process cache of active partners'
+    /// token hashes (<see cref="PartnerAccessCacheOptions"/>), so a burst of registrations reads the partner row once
+    /// per instance and lifetime instead of once per request. The token itself is still checked on every call.
+    /// </remarks>
+    public async Task<PartnerAccess> AuthenticateAsync(string partnerId, string? accessToken, CancellationToken cancellationToken)
     {
-        if (partner?.AccessTokenHash is not { } hash || !Secrets.Matches(accessToken, hash)) return PartnerAccess.Unknown;
-        return partner.Status switch
+        var lifetime = (accessCache ?? new PartnerAccessCacheOptions()).Lifetime;
+        if (cache is null || lifetime <= TimeSpan.Zero || !PartnerIds.IsValid(partnerId)) return AccessOf(await FindAsync(partnerId, cancellationToken), accessToken);
+        var options = new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime };
+        var credential = await cache.GetOrCreateAsync(AccessKey(partnerId), async ct => PartnerCredential.Of(await FindAsync(partnerId, ct)), options, cancellationToken: cancellationToken);
+        if (credential.Status != PartnerStatus.Active) await cache.RemoveAsync(AccessKey(partnerId), cancellationToken); // just read; keep only active ones
+        return AccessOf(credential.AccessTokenHash, credential.Status, accessToken);
+    }
+
+    private async Task ForgetAccessAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        if (cache is not null) await cache.RemoveAsync(AccessKey(partnerId), cancellationToken);
+    }
+
+    private static string AccessKey(string partnerId) => "partners:access:" + partnerId;
+
+    public static PartnerAccess AccessOf(Partner? partner, string? accessToken) =>
+        partner is null ? PartnerAccess.Unknown : AccessOf(partner.AccessTokenHash, partner.Status, accessToken);
+
+    private static PartnerAccess AccessOf(string? accessTokenHash, PartnerStatus status, string? accessToken)
+    {
+        if (accessTokenHash is not { } hash || !Secrets.Matches(accessToken, hash)) return PartnerAccess.Unknown;
+        return status switch
         {
             PartnerStatus.Active => PartnerAccess.Verified,
             PartnerStatus.Suspended => PartnerAccess.Suspended,
@@ -263,4 +298,11 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         PrivacyNoticeVersion = e.GetString("PrivacyNoticeVersion"),
         ContactErasedAt = e.GetDateTimeOffset("ContactErasedAt"),
     };
+}
+
+/// <summary>What a token check needs of a partner (cached; no contact data). Immutable, so the cache hands out the same instance.</summary>
+[System.ComponentModel.ImmutableObject(true)]
+public sealed record PartnerCredential(string? AccessTokenHash, PartnerStatus Status)
+{
+    public static PartnerCredential Of(Partner? partner) => new(partner?.AccessTokenHash, partner?.Status ?? PartnerStatus.PendingVerification);
 }

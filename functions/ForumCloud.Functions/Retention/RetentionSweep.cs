@@ -14,9 +14,10 @@ public sealed record RetentionReport(
     int ExpiredHoldsErased,
     int IdempotencyRecordsDeleted,
     int MailsErased,
-    int UnverifiedContactsDeleted)
+    int UnverifiedContactsDeleted,
+    int NoticeBodiesPurged = 0)
 {
-    public int Total => EventsErased + RegistrationsErased + ExpiredHoldsErased + IdempotencyRecordsDeleted + MailsErased + UnverifiedContactsDeleted;
+    public int Total => EventsErased + RegistrationsErased + ExpiredHoldsErased + IdempotencyRecordsDeleted + MailsErased + UnverifiedContactsDeleted + NoticeBodiesPurged;
 }
 
 /// <summary>
@@ -28,14 +29,17 @@ public sealed record RetentionReport(
 /// <item>every registration of an event <see cref="RetentionPolicy.RegistrationDays"/> after it ended: the rows become
 /// anonymous tombstones, email guards and QR index rows go, the event's mails are erased; a marker row then lets later
 /// runs skip the event;</item>
-/// <item>partners and applicants whose verification link expired unused (they never became usable: the row goes).</item>
+/// <item>partners and applicants whose verification link expired unused (they never became usable: the row goes);</item>
+/// <item>the address, subject and bodies of every mail sent (or failed) <see cref="RetentionPolicy.NoticeBodyDays"/> ago,
+/// found through the outbox's settled index partitions (<see cref="MailOutbox.PurgeBodiesAsync"/>).</item>
 /// </list>
 /// Idempotent (a second run changes nothing), paged (one partition page at a time, writes in transactions of up to
 /// 100), safe to stop at any point (the next run continues), and runnable by hand (POST /admin/functions/PurgePersonalData).
 /// </summary>
-public sealed class RetentionSweep(StorageAccount storage, RegistrationErasure erasure, OutboxErasure outbox, RetentionPolicy policy, TimeProvider time, ILogger<RetentionSweep> logger)
+public sealed class RetentionSweep(StorageAccount storage, RegistrationErasure erasure, OutboxErasure outbox, MailOutbox mails, RetentionPolicy policy, TimeProvider time, ILogger<RetentionSweep> logger)
 {
     private const int TransactionSize = 100;
+    private const int NoticesPerCall = 500;
 
     private TableClient Events => storage.Table(TableNames.ForumEvents);
 
@@ -62,11 +66,23 @@ public sealed class RetentionSweep(StorageAccount storage, RegistrationErasure e
             }
         }
 
-        report = report with { UnverifiedContactsDeleted = await DeleteUnverifiedAsync(now, cancellationToken) };
+        report = report with { UnverifiedContactsDeleted = await DeleteUnverifiedAsync(now, cancellationToken), NoticeBodiesPurged = await PurgeNoticeBodiesAsync(now, cancellationToken) };
         logger.LogInformation(
-            "Retention run: {EventsErased} event(s) erased ({RegistrationsErased} registrations), {ExpiredHoldsErased} expired hold(s), {IdempotencyRecordsDeleted} idempotency record(s), {MailsErased} mail(s), {UnverifiedContactsDeleted} unverified contact(s)",
-            report.EventsErased, report.RegistrationsErased, report.ExpiredHoldsErased, report.IdempotencyRecordsDeleted, report.MailsErased, report.UnverifiedContactsDeleted);
+            "Retention run: {EventsErased} event(s) erased ({RegistrationsErased} registrations), {ExpiredHoldsErased} expired hold(s), {IdempotencyRecordsDeleted} idempotency record(s), {MailsErased} mail(s) of erased registrations, {NoticeBodiesPurged} mail bodies past {NoticeBodyDays} days, {UnverifiedContactsDeleted} unverified contact(s)",
+            report.EventsErased, report.RegistrationsErased, report.ExpiredHoldsErased, report.IdempotencyRecordsDeleted, report.MailsErased, report.NoticeBodiesPurged, policy.NoticeBodyDays, report.UnverifiedContactsDeleted);
         return report;
+    }
+
+    private async Task<int> PurgeNoticeBodiesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (total, purged) = (0, NoticesPerCall);
+        while (purged == NoticesPerCall)
+        {
+            purged = await mails.PurgeBodiesAsync(now.AddDays(-policy.NoticeBodyDays), NoticesPerCall, cancellationToken);
+            total += purged;
+        }
+
+        return total;
     }
 
     private async Task<int> DeleteExpiredIdempotencyAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -59,7 +59,7 @@ public sealed class PendingNoticeTests
         var hooked = StorageAccount.FromConnectionString(await SharedAzurite.ConnectionStringAsync(), o => o.AddPolicy(hook, HttpPipelinePosition.PerCall));
         var settings = (await TestMailbox.SharedAsync()).Settings;
         var notices = new RegistrationNotices(hooked, new WaitlistPromotion(hooked, s.Lost, TimeProvider.System),
-            new MailOutbox(hooked, TimeProvider.System, NullLogger<MailOutbox>.Instance), settings, NullLogger<RegistrationNotices>.Instance);
+            new MailOutbox(hooked, new NoticeIndex(hooked, NullLogger<NoticeIndex>.Instance), TimeProvider.System, NullLogger<MailOutbox>.Instance), settings, NullLogger<RegistrationNotices>.Instance);
 
         await notices.HandleAsync(new RegistrationChange(s.EventId, [new(RegistrationChangeKind.Confirmed, first.Code), new(RegistrationChangeKind.Confirmed, second.Code)]), CancellationToken.None);
 

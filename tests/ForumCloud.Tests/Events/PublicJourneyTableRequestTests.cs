@@ -12,12 +12,13 @@ namespace ForumCloud.Tests.Events;
 /// <summary>
 /// Azurite answers a query across partitions as fast as one within a partition; Azure scans the table for it.
 /// This test records every table request the app makes while the public goes through its journey (list events,
-/// read one, register, read the registration, ask the bot about open events, and the queue work that follows)
-/// and fails on any query of a table holding per-registration rows that does not pin one PartitionKey.
+/// read one, register, read the registration, ask the bot about open events, and the queue work that follows), then
+/// staff's notices lists and a mail sweep, and fails on any query of a table holding per-registration or per-person
+/// rows that does not pin one PartitionKey.
 /// </summary>
 public sealed class PublicJourneyTableRequestTests
 {
-    private static readonly string[] PerRegistrationTables = [TableNames.ForumEvents, TableNames.RegistrationCodes, TableNames.Notifications];
+    private static readonly string[] PerRegistrationTables = [TableNames.ForumEvents, TableNames.RegistrationCodes, TableNames.Notifications, TableNames.Partners, TableNames.Applicants];
 
     [Fact]
     public async Task A_public_journey_queries_no_per_registration_table_across_partitions()
@@ -56,6 +57,14 @@ public sealed class PublicJourneyTableRequestTests
         var reply = await AskBotAsync(http, "Which forum events are open?");
         Assert.Contains(title, reply);
 
+        // Staff's view of the outbox and the mail sweep read index partitions of notifications, not the table.
+        foreach (var status in new[] { "failed", "pending", "sent" })
+        {
+            await Problems.JsonAsync(await http.GetAsync($"api/staff/notices?status={status}"), HttpStatusCode.OK);
+        }
+
+        await runner.App.Services.GetRequiredService<ForumCloud.Functions.Mail.MailSweep>().RunAsync(CancellationToken.None);
+
         var requests = log.Requests;
         var scans = requests.Where(r => PerRegistrationTables.Contains(r.Table) && !TableRequestLog.PinsOnePartition(r)).ToList();
         Assert.True(scans.Count == 0, "Queries across partitions of per-registration tables:\n" + string.Join("\n", scans));
@@ -63,6 +72,7 @@ public sealed class PublicJourneyTableRequestTests
         // The journey did reach storage, and the lists read the catalogue's single partition.
         Assert.Contains(requests, r => r.Table == TableNames.ForumEvents);
         Assert.Contains(requests, r => r.Table == TableNames.EventCatalog && r.IsQuery && TableRequestLog.PinsOnePartition(r));
+        Assert.Contains(requests, r => r.Table == TableNames.Notifications && r.IsQuery && r.Filter!.Contains(ForumCloud.Functions.Mail.NoticeIndex.Open, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -73,6 +83,7 @@ public sealed class PublicJourneyTableRequestTests
         Assert.False(TableRequestLog.PinsOnePartition(new TableRequest("GET", "forumevents", true, "RowKey eq 'event' and Status eq 'Published'")));
         Assert.False(TableRequestLog.PinsOnePartition(new TableRequest("GET", "forumevents", true, "PartitionKey eq 'a' or PartitionKey eq 'b'")));
         Assert.False(TableRequestLog.PinsOnePartition(new TableRequest("GET", "forumevents", true, null)));
+        Assert.False(TableRequestLog.PinsOnePartition(new TableRequest("GET", "notifications", true, "Status eq 'failed'")));
     }
 
     // Through a verified partner (confirmed at once, 201); an anonymous hold makes the same seat transaction.

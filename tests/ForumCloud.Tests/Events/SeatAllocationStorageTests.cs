@@ -109,9 +109,9 @@ public sealed class SeatAllocationStorageTests
         var address = TestMailbox.Address("ada");
         var allocation = await s.Allocator.AllocateAsync(Request(forumEvent.EventId, 1, address));
 
-        var outbox = new MailOutbox(s.Storage, TimeProvider.System, NullLogger<MailOutbox>.Instance);
+        var outbox = new MailOutbox(s.Storage, new NoticeIndex(s.Storage, NullLogger<NoticeIndex>.Instance), TimeProvider.System, NullLogger<MailOutbox>.Instance);
         var notices = new RegistrationNotices(s.Storage, new WaitlistPromotion(s.Storage, s.Changes, TimeProvider.System), outbox, mailbox.Settings, NullLogger<RegistrationNotices>.Instance);
-        var delivery = new MailDelivery(s.Storage, new SmtpMailTransport(mailbox.Settings), mailbox.Settings, new MailDeliveryOptions(), TimeProvider.System, NullLogger<MailDelivery>.Instance);
+        var delivery = new MailDelivery(s.Storage, new NoticeIndex(s.Storage, NullLogger<NoticeIndex>.Instance), new SmtpMailTransport(mailbox.Settings), mailbox.Settings, new MailDeliveryOptions(), TimeProvider.System, NullLogger<MailDelivery>.Instance);
         // A kind the allocation itself did not announce, so the test run's runner (which drains the real queue) stays out of it.
         var change = RegistrationChange.Of(forumEvent.EventId, RegistrationChangeKind.CheckedIn, allocation.Code);
         await notices.HandleAsync(change, CancellationToken.None);

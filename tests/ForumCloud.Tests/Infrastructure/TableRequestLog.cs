@@ -47,7 +47,8 @@ public sealed partial class TableRequestLog : HttpPipelinePolicy
         if (!match.Success) return; // $batch (a transaction: writes in one partition), Tables
         var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
         var keys = match.Groups["keys"].Value;
-        _requests.Enqueue(new TableRequest(message.Request.Method.ToString(), match.Groups["table"].Value, keys.Length == 0, query["$filter"]));
+        var method = message.Request.Method;
+        _requests.Enqueue(new TableRequest(method.ToString(), match.Groups["table"].Value, keys.Length == 0 && method == RequestMethod.Get, query["$filter"])); // a POST without keys is an insert
     }
 
     // "forumevents()" or "forumevents" (a query), "forumevents(PartitionKey='a',RowKey='b')" (one entity).

@@ -85,7 +85,7 @@ public sealed class MailDeliveryTests(QuietStorage quiet) : IClassFixture<QuietS
         Assert.Equal(MailStatus.Sent, (await RowAsync(goodKey)).StatusValue);
         Assert.Single(mailbox.To(good));
 
-        var page = await new MailOutbox(Storage, TimeProvider.System, NullLogger<MailOutbox>.Instance).ListAsync(MailStatus.Failed, null, 100, CancellationToken.None);
+        var page = await new MailOutbox(Storage, new NoticeIndex(Storage, NullLogger<NoticeIndex>.Instance), TimeProvider.System, NullLogger<MailOutbox>.Instance).ListAsync(MailStatus.Failed, null, 100, CancellationToken.None);
         Assert.Contains(page.Items, n => n.NoticeId == badKey.ToString() && n.Status == MailStatus.Failed);
         Assert.DoesNotContain(page.Items, n => n.NoticeId == goodKey.ToString());
     }
@@ -129,7 +129,7 @@ public sealed class MailDeliveryTests(QuietStorage quiet) : IClassFixture<QuietS
     {
         var logs = new ListLogger<MailDelivery>();
         var noHost = (await TestMailbox.SharedAsync()).Settings with { SmtpHost = null };
-        var delivery = new MailDelivery(Storage, new SmtpMailTransport(noHost), noHost, new MailDeliveryOptions(), TimeProvider.System, logs);
+        var delivery = new MailDelivery(Storage, new NoticeIndex(Storage, NullLogger<NoticeIndex>.Instance), new SmtpMailTransport(noHost), noHost, new MailDeliveryOptions(), TimeProvider.System, logs);
         var key = await QueueAsync(TestMailbox.Address());
 
         await delivery.DeliverAsync(Due(key), CancellationToken.None);
@@ -139,10 +139,10 @@ public sealed class MailDeliveryTests(QuietStorage quiet) : IClassFixture<QuietS
         Assert.Equal((MailStatus.Pending, 0), (row.StatusValue, row.Attempts));
         var error = Assert.Single(logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
         Assert.Contains(SettingNames.MailSmtpHost, error);
-        Assert.Equal(0, await new MailSweep(Storage, noHost, new Later(TimeSpan.FromMinutes(3)), NullLogger<MailSweep>.Instance).RunAsync(CancellationToken.None));
+        Assert.Equal(0, await Sweep(noHost, new Later(TimeSpan.FromMinutes(3))).RunAsync(CancellationToken.None));
 
         await DrainAsync();
-        var queued = await new MailSweep(Storage, (await TestMailbox.SharedAsync()).Settings, new Later(TimeSpan.FromMinutes(3)), NullLogger<MailSweep>.Instance).RunAsync(CancellationToken.None);
+        var queued = await Sweep((await TestMailbox.SharedAsync()).Settings, new Later(TimeSpan.FromMinutes(3))).RunAsync(CancellationToken.None);
         Assert.True(queued >= 1);
         Assert.True(await VisibleMessagesAsync() >= 1);
     }
@@ -162,7 +162,7 @@ public sealed class MailDeliveryTests(QuietStorage quiet) : IClassFixture<QuietS
     {
         var address = TestMailbox.Address();
         var key = new OutboxKey("test-" + Guid.NewGuid().ToString("N"), "once");
-        var outbox = new MailOutbox(Storage, TimeProvider.System, NullLogger<MailOutbox>.Instance);
+        var outbox = new MailOutbox(Storage, new NoticeIndex(Storage, NullLogger<NoticeIndex>.Instance), TimeProvider.System, NullLogger<MailOutbox>.Instance);
         await outbox.QueueAsync(Request(key, address, "First"), CancellationToken.None);
         await outbox.QueueAsync(Request(key, address, "Second"), CancellationToken.None);
         var row = await RowAsync(key);
@@ -170,14 +170,20 @@ public sealed class MailDeliveryTests(QuietStorage quiet) : IClassFixture<QuietS
         Assert.Equal(address, row.Recipient);
     }
 
+    private MailSweep Sweep(MailSettings settings, TimeProvider time)
+    {
+        var index = new NoticeIndex(Storage, NullLogger<NoticeIndex>.Instance);
+        return new MailSweep(Storage, index, new MailOutbox(Storage, index, time, NullLogger<MailOutbox>.Instance), settings, time, NullLogger<MailSweep>.Instance);
+    }
+
     private MailDelivery Delivery(MailSettings settings, params TimeSpan[] delays) =>
-        new(Storage, new SmtpMailTransport(settings), settings, new MailDeliveryOptions { RetryDelays = delays }, TimeProvider.System, NullLogger<MailDelivery>.Instance);
+        new(Storage, new NoticeIndex(Storage, NullLogger<NoticeIndex>.Instance), new SmtpMailTransport(settings), settings, new MailDeliveryOptions { RetryDelays = delays }, TimeProvider.System, NullLogger<MailDelivery>.Instance);
 
     private async Task<OutboxKey> QueueAsync(string address)
     {
         await DrainAsync();
         var key = new OutboxKey("test-" + Guid.NewGuid().ToString("N"), "mail");
-        await new MailOutbox(Storage, TimeProvider.System, NullLogger<MailOutbox>.Instance).QueueAsync(Request(key, address, "Check"), CancellationToken.None);
+        await new MailOutbox(Storage, new NoticeIndex(Storage, NullLogger<NoticeIndex>.Instance), TimeProvider.System, NullLogger<MailOutbox>.Instance).QueueAsync(Request(key, address, "Check"), CancellationToken.None);
         return key;
     }
 

@@ -184,8 +184,8 @@ public sealed class MailMessageTests
     {
         var storage = await SharedAzurite.StorageAsync();
         var mailbox = await TestMailbox.SharedAsync();
-        await new MailOutbox(storage, TimeProvider.System, NullLogger<MailOutbox>.Instance).QueueAsync(request, CancellationToken.None);
-        var delivery = new MailDelivery(storage, new SmtpMailTransport(mailbox.Settings), mailbox.Settings, new MailDeliveryOptions(), TimeProvider.System, NullLogger<MailDelivery>.Instance);
+        await new MailOutbox(storage, new NoticeIndex(storage, NullLogger<NoticeIndex>.Instance), TimeProvider.System, NullLogger<MailOutbox>.Instance).QueueAsync(request, CancellationToken.None);
+        var delivery = new MailDelivery(storage, new NoticeIndex(storage, NullLogger<NoticeIndex>.Instance), new SmtpMailTransport(mailbox.Settings), mailbox.Settings, new MailDeliveryOptions(), TimeProvider.System, NullLogger<MailDelivery>.Instance);
         var before = mailbox.To(request.To).Count;
         await delivery.DeliverAsync(new MailDue(request.Key.Partition, request.Key.Row), CancellationToken.None);
         return (await mailbox.WaitAsync(request.To, count: before + 1))[^1];

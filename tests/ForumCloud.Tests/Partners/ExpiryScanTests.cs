@@ -123,7 +123,7 @@ public sealed class ExpiryScanTests
         var storage = await SharedAzurite.StorageAsync();
         var partners = PartnerApi.Registry(storage);
         var book = new CooperationBook(storage, partners, TimeProvider.System);
-        var outbox = new MailOutbox(storage, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MailOutbox>.Instance);
+        var outbox = new MailOutbox(storage, new NoticeIndex(storage, Microsoft.Extensions.Logging.Abstractions.NullLogger<NoticeIndex>.Instance), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MailOutbox>.Instance);
         var expiry = new CooperationExpiry(storage, book, partners, outbox, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CooperationExpiry>.Instance);
         var contact = TestMailbox.Address("partner");
         var (created, createdToken) = await PartnerApi.AddVerifiedAsync(partners, new PartnerCreate("Expiry GmbH", "过期有限公司", "DE", PartnerType.Enterprise, null, contact));

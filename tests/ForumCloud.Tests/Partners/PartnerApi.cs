@@ -68,7 +68,7 @@ public static class PartnerApi
 
     /// <summary>A registry over the test storage whose mail goes to the outbox (the suite's runner delivers it).</summary>
     public static ForumCloud.Functions.Partners.PartnerRegistry Registry(StorageAccount storage) =>
-        new(storage, new ForumCloud.Functions.Mail.MailOutbox(storage, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ForumCloud.Functions.Mail.MailOutbox>.Instance),
+        new(storage, new ForumCloud.Functions.Mail.MailOutbox(storage, new ForumCloud.Functions.Mail.NoticeIndex(storage, Microsoft.Extensions.Logging.Abstractions.NullLogger<ForumCloud.Functions.Mail.NoticeIndex>.Instance), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ForumCloud.Functions.Mail.MailOutbox>.Instance),
             ForumCloud.Functions.Mail.MailSettings.FromConfiguration(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()), new ForumCloud.Functions.Privacy.PrivacyNotices(), TimeProvider.System);
 
     /// <summary>Stores a verified partner directly (as the seeds do) and returns it with its access token, for tests below the HTTP edge.</summary>
