@@ -50,9 +50,28 @@ public sealed class NoticeIndex(StorageAccount storage, ILogger<NoticeIndex> log
     {
         foreach (var chunk in rows.Chunk(100))
         {
-            // Upsert: a redelivered queuing of a notice that exists already rewrites its pointer; if that notice was
-            // settled meanwhile, the sweep finds it settled and drops the row.
-            await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Pointer(Open, OpenRowKey(r.Key), r.Key, dueAt))), cancellationToken);
+            // Insert, keeping a pointer that exists: a redelivered queuing of a notice changes nothing (its pointer and
+            // DueAt stay as the first queuing wrote them). If that notice was settled meanwhile, the pointer written
+            // again is found settled by the sweep and dropped.
+            var pointers = chunk.Select(r => Pointer(Open, OpenRowKey(r.Key), r.Key, dueAt)).ToList();
+            try
+            {
+                await Table.SubmitTransactionAsync(pointers.Select(p => new TableTransactionAction(TableTransactionActionType.Add, p)), cancellationToken);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                foreach (var pointer in pointers)
+                {
+                    try
+                    {
+                        await Table.AddEntityAsync(pointer, cancellationToken);
+                    }
+                    catch (RequestFailedException one) when (one.Status == 409)
+                    {
+                        // Written by the first queuing: kept as it is.
+                    }
+                }
+            }
         }
     }
 

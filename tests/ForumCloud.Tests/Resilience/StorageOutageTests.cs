@@ -100,7 +100,8 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
                 unexpected.Add($"{(int)response.StatusCode} {text}");
         }
 
-        // Four phases of two seconds each: healthy, storage down, storage back, healthy.
+        // Four phases: healthy (2 s), storage down (6 s: longer than the SDK's retries of one request, 0.2 + 0.4 + 0.8 s, and
+        // than a seat lane's own retries, so some requests must give up with 503), storage back, healthy (3 s).
         var load = Task.Run(async () =>
         {
             for (var n = 0; !stop.IsCancellationRequested; n++)
@@ -111,7 +112,7 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
         await Task.Delay(2000);
         await _azurite!.DisposeAsync();
         _azurite = null;
-        await Task.Delay(3000);
+        await Task.Delay(6000);
         _azurite = await StartAzuriteAsync();
         await Task.Delay(3000);
         await stop.CancelAsync();
