@@ -62,7 +62,7 @@ public sealed class UnansweredQuestionLog(StorageAccount storage) : IUnansweredQ
         await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), maxPerPage: 1000,
             select: ["Question", "Count", "LastSeen"], cancellationToken: cancellationToken))
         {
-            rows.Add(new UnansweredQuestion(row.GetString("Question") ?? "", row.GetInt32("Count") ?? 0, ForumTime.Local(row.GetDateTimeOffset("LastSeen") ?? DateTimeOffset.MinValue)));
+            rows.Add(new UnansweredQuestion(row.GetString("Question") ?? "", row.GetInt32("Count") ?? 0, BeijingTime.Local(row.GetDateTimeOffset("LastSeen") ?? DateTimeOffset.MinValue)));
             if (rows.Count >= MaxRanked) break;
         }
 

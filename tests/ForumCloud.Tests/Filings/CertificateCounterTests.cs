@@ -16,7 +16,7 @@ public sealed class CertificateCounterTests
 
         var numbers = await Task.WhenAll(filings.Select((id, i) => Task.Run(() => instances[i % 2].AssignAsync(id, FilingDirection.Export, CancellationToken.None))));
 
-        var series = CertificateCounter.SeriesOf(ShanghaiClock.Today(TimeProvider.System).Year, FilingDirection.Export);
+        var series = CertificateCounter.SeriesOf(BeijingTime.Today(TimeProvider.System).Year, FilingDirection.Export);
         Assert.Equal(Enumerable.Range(1, 60).Select(n => $"{series}-{n:D6}"), numbers.Order(StringComparer.Ordinal));
         Assert.Equal(60, await services.Counter.CurrentAsync(series, CancellationToken.None));
 
@@ -49,7 +49,7 @@ public sealed class CertificateCounterTests
         var services = await FilingTestServices.CreateAsync();
         var import = await services.Counter.AssignAsync(Ids.New("fil"), FilingDirection.Import, CancellationToken.None);
         var export = await services.Counter.AssignAsync(Ids.New("fil"), FilingDirection.Export, CancellationToken.None);
-        var year = ShanghaiClock.Today(TimeProvider.System).Year;
+        var year = BeijingTime.Today(TimeProvider.System).Year;
         Assert.Equal($"{year}-I-000001", import);
         Assert.Equal($"{year}-E-000001", export);
     }

@@ -67,7 +67,7 @@ public sealed class FilingRunnerTests : IAsyncLifetime
         var submitted = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => FilingSamples.SubmitAsync(_runner.Http, FilingSamples.Body(uscc: applicant.Uscc), applicant)));
         var filings = await Task.WhenAll(submitted.Select(s => FilingSamples.WaitProcessedAsync(_runner.Http, s.FilingId, s.Token)));
 
-        var year = ShanghaiClock.Today(TimeProvider.System).Year;
+        var year = BeijingTime.Today(TimeProvider.System).Year;
         var numbers = filings.Select(f => f.GetProperty("certificateNumber").GetString()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(Enumerable.Range(1, count).Select(n => $"{year}-E-{n:D6}"), numbers);
 

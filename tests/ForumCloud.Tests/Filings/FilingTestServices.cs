@@ -59,7 +59,7 @@ public sealed class FilingTestServices
     /// <summary>Stores a submitted filing as the submission would (without enqueuing it).</summary>
     public async Task<FilingRecord> StoreSubmittedAsync(JsonObject? body = null)
     {
-        var details = FilingValidation.Validate(FilingSamples.Request(body ?? FilingSamples.Body()), ShanghaiClock.Today(TimeProvider.System));
+        var details = FilingValidation.Validate(FilingSamples.Request(body ?? FilingSamples.Body()), BeijingTime.Today(TimeProvider.System));
         var now = DateTimeOffset.UtcNow;
         var record = new FilingRecord
         {
@@ -69,7 +69,7 @@ public sealed class FilingTestServices
             AccessTokenHash = Secrets.Hash(Secrets.NewToken()),
             ApplicantId = Applicant.ApplicantId,
             Status = FilingStatus.Submitted,
-            DecisionDueBy = ShanghaiClock.DateOf(now).AddDays(3),
+            DecisionDueBy = BeijingTime.DateOf(now).AddDays(3),
         };
         await Store.CreateAsync(record, new FilingHistoryEntry(now, FilingStatus.Submitted, "applicant", "Filing submitted."), CancellationToken.None);
         return record;

@@ -1,3 +1,5 @@
+using ForumCloud.Functions.Platform;
+
 namespace ForumCloud.Functions.Events;
 
 /// <summary>
@@ -10,8 +12,8 @@ public static class DemoWindow
     public static ForumEvent OpenToday(ForumEvent seed, DateTimeOffset now)
     {
         if (seed.IsRegistrationOpen(now) || seed.Status != EventStatus.Published) return seed;
-        var opens = ForumTime.Local(seed.RegistrationOpensAt);
-        var today = ForumTime.Local(now);
+        var opens = BeijingTime.Local(seed.RegistrationOpensAt);
+        var today = BeijingTime.Local(now);
         var days = (today.Date - opens.Date).Days;
         if (opens.AddDays(days) > now) days--;
         var by = TimeSpan.FromDays(days);

@@ -127,18 +127,11 @@ public sealed record EventView(
     int WaitlistLimit)
 {
     public static EventView Of(ForumEvent e, SeatCounts seats, DateTimeOffset now) => new(
-        e.EventId, e.Title, e.Track, ForumTime.Local(e.StartsAt), ForumTime.Local(e.EndsAt), e.Venue, e.Languages,
-        seats.Capacity, seats.SeatsLeft, seats.Waitlisted, ForumTime.Local(e.RegistrationOpensAt), ForumTime.Local(e.RegistrationClosesAt),
+        e.EventId, e.Title, e.Track, BeijingTime.Local(e.StartsAt), BeijingTime.Local(e.EndsAt), e.Venue, e.Languages,
+        seats.Capacity, seats.SeatsLeft, seats.Waitlisted, BeijingTime.Local(e.RegistrationOpensAt), BeijingTime.Local(e.RegistrationClosesAt),
         e.IsRegistrationOpen(now), e.Status, e.EffectiveWaitlistLimit);
 }
 
 /// <summary>An event open for registration now, for the chatbot's "which events can I join?" answer.</summary>
 public sealed record EventSummary(string EventId, string Title, EventTrack Track, DateTimeOffset StartsAt, int SeatsLeft);
 
-/// <summary>The forum happens in Beijing: times are shown with the +08:00 offset, whatever offset staff typed.</summary>
-public static class ForumTime
-{
-    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    public static DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
-}

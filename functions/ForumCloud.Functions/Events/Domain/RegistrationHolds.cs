@@ -71,7 +71,7 @@ public sealed class RegistrationHolds(
             await AnswerExistingAsync(await EventRowAsync(eventId, cancellationToken), attendee, cancellationToken);
         }
 
-        return new HoldReceipt(HoldReceipt.PendingConfirmation, ForumTime.Local(expiresAt));
+        return new HoldReceipt(HoldReceipt.PendingConfirmation, BeijingTime.Local(expiresAt));
     }
 
     private async Task<EventRow> EventRowAsync(string eventId, CancellationToken cancellationToken) =>

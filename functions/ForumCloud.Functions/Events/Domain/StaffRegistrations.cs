@@ -49,7 +49,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
 
             if (row.CheckedInAt is { } at)
             {
-                var local = ForumTime.Local(at);
+                var local = BeijingTime.Local(at);
                 throw ProblemException.Conflict("Already checked in.", $"This registration was checked in at {local:yyyy-MM-dd'T'HH:mm:sszzz} by {row.CheckedInBy}.",
                     Attendee(row, ("checkedInAt", local), ("checkedInBy", row.CheckedInBy)));
             }
@@ -64,7 +64,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
             row.CheckedInBy = actor;
             await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
             await changes.PublishAfterCommitAsync(RegistrationChange.Of(row.PartitionKey, RegistrationChangeKind.CheckedIn, code));
-            return new CheckInReceipt(code, row.PartitionKey, row.Name, row.Organization, ForumTime.Local(row.CheckedInAt.Value), actor);
+            return new CheckInReceipt(code, row.PartitionKey, row.Name, row.Organization, BeijingTime.Local(row.CheckedInAt.Value), actor);
         }, cancellationToken, attempts: 20);
     }
 
@@ -124,6 +124,6 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
 
     private static RegistrationListItem ItemOf(RegistrationRow r, Dictionary<string, int> positions) => new(
         r.Code, r.StatusValue, positions.TryGetValue(r.Code, out var p) ? p : null, r.Name, r.Email, r.Organization, r.Country, r.Role, r.PartnerId,
-        ForumTime.Local(r.RegisteredAt), r.CheckedInAt is { } c ? ForumTime.Local(c) : null, r.CheckedInBy,
-        Enum.TryParse<RegistrationChangeKind>(r.NoticeFailed, out var failed) ? failed : null, r.NoticeFailedAt is { } f ? ForumTime.Local(f) : null);
+        BeijingTime.Local(r.RegisteredAt), r.CheckedInAt is { } c ? BeijingTime.Local(c) : null, r.CheckedInBy,
+        Enum.TryParse<RegistrationChangeKind>(r.NoticeFailed, out var failed) ? failed : null, r.NoticeFailedAt is { } f ? BeijingTime.Local(f) : null);
 }

@@ -76,7 +76,7 @@ public static class EventFilters
         {
             // A bare date is a day in Beijing.
             var local = date.ToDateTime(endOfDay ? new TimeOnly(23, 59, 59) : TimeOnly.MinValue);
-            return new DateTimeOffset(local, ForumTime.Zone.GetUtcOffset(local));
+            return new DateTimeOffset(local, BeijingTime.Zone.GetUtcOffset(local));
         }
 
         return errors.Instant(field, value);

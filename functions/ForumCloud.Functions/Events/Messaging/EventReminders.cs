@@ -17,7 +17,7 @@ public sealed class EventReminders(StorageAccount storage, EventCatalog catalog,
 {
     public async Task<ReminderRun> RunAsync(CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(ForumTime.Local(time.GetUtcNow()).DateTime);
+        var today = DateOnly.FromDateTime(BeijingTime.Local(time.GetUtcNow()).DateTime);
         var tomorrow = today.AddDays(1);
         var from = BeijingMidnight(tomorrow);
         var events = (await catalog.ListPublishedAsync(null, from, BeijingMidnight(tomorrow.AddDays(1)) - TimeSpan.FromTicks(1), cancellationToken))
@@ -48,6 +48,6 @@ public sealed class EventReminders(StorageAccount storage, EventCatalog catalog,
     private static DateTimeOffset BeijingMidnight(DateOnly date)
     {
         var local = date.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, ForumTime.Zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, BeijingTime.Zone.GetUtcOffset(local));
     }
 }

@@ -85,7 +85,7 @@ public static class ForumDates
 
     public static string English(DateTimeOffset start, DateTimeOffset end)
     {
-        var (s, e) = (ForumTime.Local(start), ForumTime.Local(end));
+        var (s, e) = (BeijingTime.Local(start), BeijingTime.Local(end));
         var first = s.ToString("dddd, d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture);
         var last = s.Date == e.Date ? e.ToString("HH:mm", CultureInfo.InvariantCulture) : e.ToString("dddd, d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture);
         return $"{first} – {last} (Beijing time, UTC+8)";
@@ -93,17 +93,17 @@ public static class ForumDates
 
     public static string Chinese(DateTimeOffset start, DateTimeOffset end)
     {
-        var (s, e) = (ForumTime.Local(start), ForumTime.Local(end));
+        var (s, e) = (BeijingTime.Local(start), BeijingTime.Local(end));
         var last = s.Date == e.Date ? e.ToString("HH:mm", CultureInfo.InvariantCulture) : ChineseTime(end);
         return $"{ChineseTime(start)} 至 {last}（北京时间）";
     }
 
     public static string EnglishTime(DateTimeOffset instant) =>
-        ForumTime.Local(instant).ToString("d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " (Beijing time)";
+        BeijingTime.Local(instant).ToString("d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " (Beijing time)";
 
     public static string ChineseTime(DateTimeOffset instant)
     {
-        var t = ForumTime.Local(instant);
+        var t = BeijingTime.Local(instant);
         return $"{t.Year}年{t.Month}月{t.Day}日（{ChineseWeekdays[(int)t.DayOfWeek]}）{t:HH:mm}";
     }
 }

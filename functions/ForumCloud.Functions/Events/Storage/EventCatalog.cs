@@ -226,14 +226,14 @@ public static class RegistrationWindow
 
         if (now < eventRow.RegistrationOpensAt)
         {
-            throw ProblemException.Conflict("Registration is not open yet.", $"Registration opens at {ForumTime.Local(eventRow.RegistrationOpensAt):yyyy-MM-dd'T'HH:mm:sszzz}.",
-                new Dictionary<string, object?> { ["registrationOpensAt"] = ForumTime.Local(eventRow.RegistrationOpensAt) });
+            throw ProblemException.Conflict("Registration is not open yet.", $"Registration opens at {BeijingTime.Local(eventRow.RegistrationOpensAt):yyyy-MM-dd'T'HH:mm:sszzz}.",
+                new Dictionary<string, object?> { ["registrationOpensAt"] = BeijingTime.Local(eventRow.RegistrationOpensAt) });
         }
 
         if (now >= eventRow.RegistrationClosesAt)
         {
-            throw ProblemException.Conflict("Registration is closed.", $"Registration closed at {ForumTime.Local(eventRow.RegistrationClosesAt):yyyy-MM-dd'T'HH:mm:sszzz}.",
-                new Dictionary<string, object?> { ["registrationClosesAt"] = ForumTime.Local(eventRow.RegistrationClosesAt) });
+            throw ProblemException.Conflict("Registration is closed.", $"Registration closed at {BeijingTime.Local(eventRow.RegistrationClosesAt):yyyy-MM-dd'T'HH:mm:sszzz}.",
+                new Dictionary<string, object?> { ["registrationClosesAt"] = BeijingTime.Local(eventRow.RegistrationClosesAt) });
         }
     }
 }

@@ -1,3 +1,5 @@
+using ForumCloud.Functions.Platform;
+
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace ForumCloud.Functions.Filings;
 public sealed class FilingDeadlines(WorkingDayCalendar calendar, TimeProvider clock)
 {
     /// <summary>Working days left today (Beijing) until a decision is due, as the staff queue shows them.</summary>
-    public int WorkingDaysLeft(DateOnly dueBy) => calendar.WorkingDaysLeft(ShanghaiClock.Today(clock), dueBy);
+    public int WorkingDaysLeft(DateOnly dueBy) => calendar.WorkingDaysLeft(BeijingTime.Today(clock), dueBy);
 
     public const int RegistrationDays = 3;
     public const int ReviewDays = 30;

@@ -27,7 +27,7 @@ public sealed class FilingSubmissions(
     public async Task<FilingAccepted> SubmitAsync(FilingSubmissionRequest request, string? applicantToken, CancellationToken cancellationToken)
     {
         var applicant = await applicants.AuthenticateAsync(applicantToken, cancellationToken);
-        var details = FilingValidation.Validate(request, ShanghaiClock.Today(clock));
+        var details = FilingValidation.Validate(request, BeijingTime.Today(clock));
         if (details.DomesticParty.Uscc != applicant.Uscc)
         {
             const string why = "The domestic party must be the applicant's own enterprise: its unified social credit code is the one the applicant registered.";

@@ -69,7 +69,7 @@ public sealed class WorkingDayCalendar
     }
 
     /// <summary>The deadline for something received at <paramref name="submittedAt"/>, counted on the Beijing calendar.</summary>
-    public DateOnly DueBy(DateTimeOffset submittedAt, int workingDays) => AddWorkingDays(ShanghaiClock.DateOf(submittedAt), workingDays);
+    public DateOnly DueBy(DateTimeOffset submittedAt, int workingDays) => AddWorkingDays(BeijingTime.DateOf(submittedAt), workingDays);
 
     public static WorkingDayCalendar Load(string path)
     {

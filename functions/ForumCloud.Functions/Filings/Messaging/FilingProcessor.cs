@@ -53,7 +53,7 @@ public sealed class FilingProcessor(
             if (record.Status == FilingStatus.Submitted) history.Add(ScreeningEntry(clock.GetUtcNow(), null));
 
             // The stored record passed validation at submission; one that no longer does is corrupt.
-            FilingValidation.Validate(FilingValidation.RequestOf(record.Details), ShanghaiClock.DateOf(record.SubmittedAt));
+            FilingValidation.Validate(FilingValidation.RequestOf(record.Details), BeijingTime.DateOf(record.SubmittedAt));
 
             var outcome = await DecideAsync(filingId, record.Details.Direction, record.Details.Technology, record.SubmittedAt, record.ApplicantId, cancellationToken);
             outcome.ApplyTo(record);

@@ -43,7 +43,7 @@ public sealed class CertificateCounter(StorageAccount storage, TimeProvider cloc
     /// <summary>The filing's certificate number: the one it already has, or the next of this year's series.</summary>
     public async Task<string> AssignAsync(string filingId, FilingDirection direction, CancellationToken cancellationToken)
     {
-        var series = SeriesOf(ShanghaiClock.Today(clock).Year, direction);
+        var series = SeriesOf(BeijingTime.Today(clock).Year, direction);
         var pending = new Pending(filingId, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool startDrainer;
         lock (_gate)

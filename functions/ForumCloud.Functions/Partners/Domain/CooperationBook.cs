@@ -197,11 +197,3 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
     private static ProblemException NotFound() => ProblemException.NotFound("No cooperation record has that id, or the access token does not open it.");
 
 }
-
-/// <summary>Agreement dates are Beijing calendar dates: "today" is the date in Asia/Shanghai.</summary>
-internal static class BeijingTime
-{
-    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
-}
