@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace ForumCloud.Functions.Platform;
 
-/// <summary>The one JSON dialect of the API: camelCase, enums as kebab-case strings, strict on input.</summary>
+/// <summary>The one JSON dialect of the API: camelCase, enums as kebab-case strings, one timestamp style (<see cref="ApiTimestamps"/>), strict on input.</summary>
 public static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
@@ -22,6 +22,7 @@ public static class ApiJson
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new ApiTimestamps());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

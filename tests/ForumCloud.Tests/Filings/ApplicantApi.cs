@@ -37,6 +37,9 @@ public static class ApplicantApi
         Assert.Equal("pending-verification", body.GetProperty("status").GetString());
         Assert.False(body.TryGetProperty("accessToken", out _));
         var applicantId = body.GetProperty("applicantId").GetString()!;
+        // The suite's own runners' outbox rows when known: a mail that meets a transient SMTP error under load is
+        // retried after a minute, which is the mail tests' business, not every filing test's.
+        outbox ??= RunnerStorage.Of(http.BaseAddress);
         var link = outbox is null ? await PartnerApi.LinkTokenAsync(email, "/api/applicants/verify") : await OutboxLinks.TokenAsync(outbox, "applicant-" + applicantId);
         return (applicantId, link);
     }

@@ -42,6 +42,7 @@ public static partial class OpenApiContract
         if (!response.TryGetProperty("content", out var content)) return $"{method} {match} {status}: a body ({mediaType}) where the document declares none";
         if (mediaType is null || !content.TryGetProperty(mediaType, out var media)) return $"{method} {match} {status}: content type {mediaType} is not documented";
         if (!mediaType.EndsWith("json", StringComparison.Ordinal) || !media.TryGetProperty("schema", out var schemaElement)) return null;
+        if (Timestamp().Matches(body).FirstOrDefault(t => !OneTimestampStyle().IsMatch(t.Value)) is { } odd) return $"{method} {match} {status}: timestamp {odd.Value} is not in the API's one style (ISO 8601, seconds or milliseconds, with an offset)";
 
         var schema = Schemas.GetOrAdd($"{responsePointer}/content/{Escape(mediaType)}/schema", _ => Build(schemaElement));
         using var instance = JsonDocument.Parse(body);
@@ -102,6 +103,12 @@ public static partial class OpenApiContract
 
     private static JsonNode? AbsoluteRef(string key, JsonNode? value) =>
         key == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith('#') ? JsonValue.Create(DocumentUri + reference) : value;
+
+    [GeneratedRegex(@"""\d{4}-\d\d-\d\dT[^""]*""")]
+    private static partial Regex Timestamp();
+
+    [GeneratedRegex(@"^""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?[+-]\d\d:\d\d""$")]
+    private static partial Regex OneTimestampStyle();
 
     [GeneratedRegex(@"\b(ForumCloud|System|Microsoft|Azure)\.[A-Z][A-Za-z]+")]
     private static partial Regex DotNetName();
