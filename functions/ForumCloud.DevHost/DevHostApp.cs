@@ -92,6 +92,8 @@ public sealed class DevHostApp : IAsyncDisposable
 
             var keys = FunctionKeys.FromConfiguration(builder.Configuration);
             builder.Services.AddForumCloud(builder.Configuration);
+            // What the worker's ASP.NET Core integration registers (it calls AddMvc): the executors of ordinary IActionResults.
+            builder.Services.AddMvcCore();
             builder.Services.AddLocalDirectLine(builder.Configuration);
             builder.Services.AddSingleton<FunctionInvoker>();
             builder.Services.AddSingleton<ManualRuns>();

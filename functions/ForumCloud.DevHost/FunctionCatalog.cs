@@ -30,6 +30,9 @@ public sealed record FunctionDescriptor(
     /// <summary>The method's full name, as `entryPoint` in functions.metadata.</summary>
     public string EntryPoint => $"{Method.DeclaringType!.FullName}.{Method.Name}";
 
+    /// <summary>Marked [StaffOnly], looked up the way the worker middleware does: by entry point and assembly path.</summary>
+    public bool StaffOnly => ForumCloud.Functions.Platform.StaffOnlyAttribute.IsOn(EntryPoint, Method.DeclaringType!.Assembly.Location);
+
     /// <summary>The route template without the `api/` prefix (the function name when no Route is given, as in Functions).</summary>
     public string HttpRoute => Http.Route ?? Name;
 }

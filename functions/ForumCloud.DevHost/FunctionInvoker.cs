@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using ForumCloud.Functions.Platform;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ForumCloud.DevHost;
@@ -23,8 +24,30 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
     public async Task<object?> InvokeAsync(FunctionDescriptor function, TriggerInput input, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        if (input.Http is not { } http) return await CallAsync(scope.ServiceProvider, function, input, cancellationToken);
+
+        // The Function App's worker middleware (HttpEdgeMiddleware) runs this same edge around the function.
+        http.RequestServices = scope.ServiceProvider;
+        var edge = scope.ServiceProvider.GetRequiredService<HttpEdge>();
+        var result = await edge.InvokeAsync(http, function.StaffOnly, () => CallAsync(scope.ServiceProvider, function, input, cancellationToken));
+        // What the worker's ASP.NET Core integration executes: an IActionResult, or an IResult.
+        switch (result)
+        {
+            case IActionResult action:
+                await action.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
+                break;
+            case IResult answer:
+                await answer.ExecuteAsync(http);
+                break;
+        }
+
+        return result;
+    }
+
+    private static async Task<object?> CallAsync(IServiceProvider services, FunctionDescriptor function, TriggerInput input, CancellationToken cancellationToken)
+    {
         var method = function.Method;
-        var instance = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, method.DeclaringType!);
+        var instance = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(services, method.DeclaringType!);
         var arguments = method.GetParameters().Select(p => Bind(function, p, input, cancellationToken)).ToArray();
 
         object? returned;
@@ -38,13 +61,7 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
             throw;
         }
 
-        var result = await Unwrap(returned);
-        if (input.Http is { } http && result is IActionResult action)
-        {
-            await action.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
-        }
-
-        return result;
+        return await Unwrap(returned);
     }
 
     /// <summary>Fails at start-up, not at the first request, for a parameter the runner cannot bind.</summary>

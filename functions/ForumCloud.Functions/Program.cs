@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<HttpEdgeMiddleware>(); // limits, staff check and problem details around every HTTP function
 builder.Services.AddForumCloud(builder.Configuration);
 
 // Telemetry to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set (infra/ sets it);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Mvc;
 
@@ -37,15 +38,16 @@ public sealed class DeskAssets
     /// <summary>Whether the QR decoder was bundled (node_modules/jsqr at build time); without it only typed codes and BarcodeDetector work.</summary>
     public bool HasDecoder => _files.ContainsKey("jsqr.js");
 
-    public IActionResult Serve(string name)
+    public IActionResult Serve(HttpResponse response, string name)
     {
-        if (!_files.TryGetValue(name, out var body)) return ApiResults.Problem(ProblemException.NotFound("The desk has no such file."));
+        if (!_files.TryGetValue(name, out var body)) throw ProblemException.NotFound("The desk has no such file.");
 
-        return new ContentBodyResult(200, Types[name], body)
-            .WithHeader("Content-Security-Policy", ContentSecurityPolicy)
-            .WithHeader("X-Content-Type-Options", "nosniff")
-            .WithHeader("Referrer-Policy", "no-referrer")
-            .WithHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-            .WithHeader("Cache-Control", name == "index.html" ? "no-store" : "no-cache");
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()";
+        headers.CacheControl = name == "index.html" ? "no-store" : "no-cache";
+        return new FileContentResult(body, Types[name]);
     }
 }

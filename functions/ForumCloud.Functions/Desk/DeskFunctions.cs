@@ -15,11 +15,11 @@ public sealed class DeskFunctions(DeskAssets assets)
     [Function("StaffDesk")]
     public IActionResult Page(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "desk")] HttpRequest request) =>
-        assets.Serve("index.html");
+        assets.Serve(request.HttpContext.Response, "index.html");
 
     [Function("StaffDeskAsset")]
     public IActionResult Asset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "desk/assets/{name}")] HttpRequest request,
         string name) =>
-        assets.Serve(name);
+        assets.Serve(request.HttpContext.Response, name);
 }

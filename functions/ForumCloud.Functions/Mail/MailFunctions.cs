@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Mail;
 
 /// <summary>Mail edge: deliver queued mail, give up on poisoned messages, sweep overdue mail, and the staff view of the outbox.</summary>
-public sealed class MailFunctions(MailDelivery delivery, MailSweep sweep, MailOutbox outbox, StaffGate staffGate, ILogger<MailFunctions> logger)
+public sealed class MailFunctions(MailDelivery delivery, MailSweep sweep, MailOutbox outbox)
 {
     public const string PoisonQueue = QueueNames.MailOutbox + "-poison";
     public const string SweepSchedule = "30 */5 * * * *";
@@ -24,16 +24,15 @@ public sealed class MailFunctions(MailDelivery delivery, MailSweep sweep, MailOu
     public async Task Sweep([TimerTrigger(SweepSchedule)] TimerInfo timer, CancellationToken cancellationToken) => await sweep.RunAsync(cancellationToken);
 
     [Function("StaffListNotices")]
-    public Task<IActionResult> List(
+    [StaffOnly]
+    public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/notices")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var errors = new FieldErrors();
-            var status = errors.OptionalEnum<MailStatus>("status", request.Query["status"]);
-            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-            errors.ThrowIfAny();
-            return ApiResults.Ok(await outbox.ListAsync(status ?? MailStatus.Failed, request.Query["continuation"], pageSize, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var status = errors.OptionalEnum<MailStatus>("status", request.Query["status"]);
+        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+        errors.ThrowIfAny();
+        return new OkObjectResult(await outbox.ListAsync(status ?? MailStatus.Failed, request.Query["continuation"], pageSize, cancellationToken));
+    }
 }

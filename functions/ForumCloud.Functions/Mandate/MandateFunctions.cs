@@ -19,28 +19,26 @@ public sealed class MandateFunctions(
     IBot bot,
     IDirectLineTokenSource directLine,
     UnansweredQuestionLog unanswered,
-    StaffGate staffGate,
     WebChatAssets assets,
     BotEndpointPolicy botEndpoint,
     ILogger<MandateFunctions> logger)
 {
     [Function("MandateAsk")]
-    public Task<IActionResult> Ask(
+    public async Task<IActionResult> Ask(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ask")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var body = await RequestBody.ReadJsonAsync<AskRequest>(request, cancellationToken);
-            var errors = new FieldErrors();
-            var question = errors.LongText("question", body.Question, MandateAnswerer.MaxQuestionLength);
-            errors.ThrowIfAny();
-            // The same core as the bot: the same text, sources and suggestions as its reply to this message.
-            var reply = await conversation.ReplyAsync(question, cancellationToken);
-            // Telemetry for calibrating the threshold: outcome, section and confidence, never the question text (it may hold personal data).
-            logger.LogInformation("Mandate question: {Kind}, answered {Answered}, section {Section}, score {Score}",
-                reply.Kind, reply.Answered, reply.Sources.FirstOrDefault()?.Section, reply.Sources.FirstOrDefault()?.Score);
-            return ApiResults.Ok(reply);
-        });
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<AskRequest>(request, cancellationToken);
+        var errors = new FieldErrors();
+        var question = errors.LongText("question", body.Question, MandateAnswerer.MaxQuestionLength);
+        errors.ThrowIfAny();
+        // The same core as the bot: the same text, sources and suggestions as its reply to this message.
+        var reply = await conversation.ReplyAsync(question, cancellationToken);
+        // Telemetry for calibrating the threshold: outcome, section and confidence, never the question text (it may hold personal data).
+        logger.LogInformation("Mandate question: {Kind}, answered {Answered}, section {Section}, score {Score}",
+            reply.Kind, reply.Answered, reply.Sources.FirstOrDefault()?.Section, reply.Sources.FirstOrDefault()?.Score);
+        return new OkObjectResult(reply);
+    }
 
     /// <summary>
     /// The Bot Framework channel endpoint. CloudAdapter authenticates the request (anonymous when no app id is
@@ -48,25 +46,24 @@ public sealed class MandateFunctions(
     /// afterwards must not write again.
     /// </summary>
     [Function("BotMessages")]
-    public Task<IActionResult> Messages(
+    public async Task<IActionResult> Messages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "messages")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
+        CancellationToken cancellationToken)
+    {
+        botEndpoint.Demand();
+        try
         {
-            botEndpoint.Demand();
-            try
-            {
-                await adapter.ProcessAsync(request, request.HttpContext.Response, bot, cancellationToken);
-            }
-            catch (Exception ex) when (IsAuthenticationFailure(ex) && !request.HttpContext.Response.HasStarted)
-            {
-                // A malformed bearer token makes CloudAdapter throw instead of answering 401.
-                logger.LogWarning("Bot Framework request refused: {Reason}", ex.GetType().Name);
-                return ApiResults.Problem(new ProblemException(401, "Unauthorized.", "The Bot Framework token is missing or not valid."), request.Path);
-            }
+            await adapter.ProcessAsync(request, request.HttpContext.Response, bot, cancellationToken);
+        }
+        catch (Exception ex) when (IsAuthenticationFailure(ex) && !request.HttpContext.Response.HasStarted)
+        {
+            // A malformed bearer token makes CloudAdapter throw instead of answering 401.
+            logger.LogWarning("Bot Framework request refused: {Reason}", ex.GetType().Name);
+            throw new ProblemException(401, "Unauthorized.", "The Bot Framework token is missing or not valid.");
+        }
 
-            return new EmptyResult();
-        });
+        return new EmptyResult();
+    }
 
     /// <summary>The chat page: Bot Framework Web Chat over Direct Line, always (locally the runner serves Direct Line). `/api/chat/` works too: the page's URLs are absolute.</summary>
     [Function("MandateChatPage")]
@@ -74,65 +71,47 @@ public sealed class MandateFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chat")] HttpRequest request)
     {
         var nonce = Secrets.NewToken();
-        return ApiResults.Text("text/html; charset=utf-8", ChatPageHtml.Render(ChatPageHtml.ApiBase(request.Path), nonce, assets.HasBundle))
-            .WithHeader("Cache-Control", "no-cache")
-            .WithHeader("Content-Security-Policy", ChatPageHtml.ContentSecurityPolicy(nonce))
-            .WithHeader("X-Content-Type-Options", "nosniff")
-            .WithHeader("Referrer-Policy", "no-referrer");
+        return HtmlPage.Result(request.HttpContext.Response, ChatPageHtml.Render(ChatPageHtml.ApiBase(request.Path), nonce, assets.HasBundle),
+            cacheControl: "no-cache", ChatPageHtml.ContentSecurityPolicy(nonce));
     }
 
     [Function("MandateWebChatBundle")]
     public IActionResult WebChatBundle(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chat/webchat.js")] HttpRequest request) =>
-        assets.HasBundle
-            ? new StaticFileResult(assets.BundlePath, "text/javascript; charset=utf-8")
-            : ApiResults.Problem(ProblemException.NotFound("The Web Chat bundle is not part of this build (npm ci before building)."), request.Path);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chat/webchat.js")] HttpRequest request)
+    {
+        if (!assets.HasBundle) throw ProblemException.NotFound("The Web Chat bundle is not part of this build (npm ci before building).");
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=3600";
+        return new PhysicalFileResult(assets.BundlePath, "text/javascript; charset=utf-8");
+    }
 
     [Function("MandateDirectLineToken")]
-    public Task<IActionResult> DirectLineToken(
+    public async Task<IActionResult> DirectLineToken(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "directline/token")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
+        CancellationToken cancellationToken)
+    {
+        if (!directLine.Configured) throw ProblemException.NotFound("Direct Line is not configured here (set DirectLineSecret, or use the local runner, which serves Direct Line itself).");
+        try
         {
-            if (!directLine.Configured) throw ProblemException.NotFound("Direct Line is not configured here (set DirectLineSecret, or use the local runner, which serves Direct Line itself).");
-            try
-            {
-                var token = await directLine.GenerateAsync(cancellationToken);
-                return ApiResults.Ok(new { token = token.Token, conversationId = token.ConversationId, expiresIn = token.ExpiresIn, domain = token.Domain });
-            }
-            catch (HttpRequestException)
-            {
-                throw new ProblemException(502, "Direct Line did not issue a token.", "Try again shortly.");
-            }
-        });
+            var token = await directLine.GenerateAsync(cancellationToken);
+            return new OkObjectResult(new { token = token.Token, conversationId = token.ConversationId, expiresIn = token.ExpiresIn, domain = token.Domain });
+        }
+        catch (HttpRequestException)
+        {
+            throw new ProblemException(502, "Direct Line did not issue a token.", "Try again shortly.");
+        }
+    }
 
     /// <summary>The questions the bot refused, most asked first (normalised, personal data masked), for staff to improve the keywords.</summary>
     [Function("ListUnansweredQuestions")]
-    public Task<IActionResult> Unanswered(
+    [StaffOnly]
+    public async Task<IActionResult> Unanswered(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/mandate/unanswered")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-            return ApiResults.Ok(await unanswered.ListAsync(pageSize, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+        return new OkObjectResult(await unanswered.ListAsync(pageSize, cancellationToken));
+    }
 
     private static bool IsAuthenticationFailure(Exception ex) =>
         ex is UnauthorizedAccessException or SecurityTokenException or ArgumentException;
-}
-
-/// <summary>Streams a file from the app's output (the Web Chat bundle) without MVC's file executors.</summary>
-public sealed class StaticFileResult(string path, string contentType) : IActionResult
-{
-    public async Task ExecuteResultAsync(ActionContext context)
-    {
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = contentType;
-        response.Headers.CacheControl = "public, max-age=3600";
-        await using var file = File.OpenRead(path);
-        response.ContentLength = file.Length;
-        await file.CopyToAsync(response.Body, context.HttpContext.RequestAborted);
-    }
 }

@@ -10,20 +10,26 @@ public static class ApiJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // A partner's client that misspells a field gets told so, rather than having it dropped.
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            AllowDuplicateProperties = false,
-            MaxDepth = 16,
-            NumberHandling = JsonNumberHandling.Strict,
-            // Chinese names and titles stay readable in answers; HTML-significant characters are still escaped.
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
-        options.Converters.Add(new ApiTimestamps());
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Apply(options);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>The dialect applied to options the framework owns (MVC's output formatter).</summary>
+    public static void Apply(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = true;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // A partner's client that misspells a field gets told so, rather than having it dropped.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowDuplicateProperties = false;
+        options.MaxDepth = 16;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        // Chinese names and titles stay readable in answers; HTML-significant characters are still escaped.
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new ApiTimestamps());
     }
 }

@@ -25,6 +25,12 @@ public static class ForumCloudServices
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StaffGate>();
         services.AddSingleton<RateLimits>();
+        services.AddSingleton<HttpEdge>();
+        // Answers are ordinary MVC results and problem details, in the API's one JSON dialect. The worker's ASP.NET
+        // Core integration registers MVC itself; the local runner adds MVC Core (ForumCloud.DevHost).
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => ApiJson.Apply(options.JsonSerializerOptions));
+        services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ApiProblemWriter>();
+        services.AddProblemDetails();
         services.AddSingleton<ForumTelemetry>();
 
         // Capabilities register themselves here, one line each.

@@ -2,7 +2,7 @@ namespace ForumCloud.Functions.Platform;
 
 /// <summary>
 /// A request that cannot be served, as RFC 9457 problem details. Domain code throws it; the HTTP edge
-/// (<see cref="HttpEndpoint"/>) turns it into an `application/problem+json` answer.
+/// (<see cref="HttpEdge"/>) turns it into an `application/problem+json` answer.
 /// </summary>
 public class ProblemException : Exception
 {

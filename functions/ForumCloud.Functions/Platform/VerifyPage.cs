@@ -9,12 +9,10 @@ namespace ForumCloud.Functions.Platform;
 /// </summary>
 public static class VerifyPage
 {
-    public static ContentBodyResult Render(string title, string postPath) =>
-        ApiResults.Text("text/html; charset=utf-8", Template
+    public static Microsoft.AspNetCore.Mvc.ContentResult Render(Microsoft.AspNetCore.Http.HttpResponse response, string title, string postPath) =>
+        HtmlPage.Result(response, Template
             .Replace("{{TITLE}}", WebUtility.HtmlEncode(title), StringComparison.Ordinal)
-            .Replace("{{POST_PATH}}", postPath, StringComparison.Ordinal))
-        .WithHeader("Cache-Control", "no-store")
-        .WithHeader("Referrer-Policy", "no-referrer");
+            .Replace("{{POST_PATH}}", postPath, StringComparison.Ordinal), cacheControl: "no-store");
 
     private const string Template = """
         <!DOCTYPE html>

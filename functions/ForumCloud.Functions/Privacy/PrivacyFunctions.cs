@@ -14,7 +14,7 @@ public sealed class PrivacyFunctions(PrivacyNotices notices, Retention.Retention
     {
         var current = notices.Current;
         // The periods in force beside the text, which states the defaults: a changed setting is visible here at once.
-        return ApiResults.Ok(new
+        return new OkObjectResult(new
         {
             version = current.Version,
             zh = current.Zh,

@@ -86,9 +86,14 @@ public sealed class BotProtocolTests
         var functions = new MandateFunctions(conversation, adapter, new MandateBot(conversation),
             new DirectLineTokens(null, NullLogger<DirectLineTokens>.Instance),
             new UnansweredQuestionLog(ForumCloud.Functions.Platform.StorageAccount.FromConnectionString("UseDevelopmentStorage=true")),
-            new ForumCloud.Functions.Platform.StaffGate(configuration), new WebChatAssets(), new BotEndpointPolicy(configuration), NullLogger<MandateFunctions>.Instance);
+            new WebChatAssets(), new BotEndpointPolicy(configuration), NullLogger<MandateFunctions>.Instance);
+        // Through the edge every host runs around a function, which answers the function's 401 as problem details.
+        var edge = new ForumCloud.Functions.Platform.HttpEdge(new ForumCloud.Functions.Platform.RateLimits(configuration),
+            new ForumCloud.Functions.Platform.StaffGate(configuration), NullLogger<ForumCloud.Functions.Platform.HttpEdge>.Instance);
 
-        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        var services = new ServiceCollection().AddLogging().AddSingleton<IProblemDetailsWriter, ForumCloud.Functions.Platform.ApiProblemWriter>();
+        services.AddProblemDetails();
+        var context = new DefaultHttpContext { RequestServices = services.BuildServiceProvider() };
         context.Request.Method = "POST";
         context.Request.Path = "/api/messages";
         context.Request.ContentType = "application/json";
@@ -96,8 +101,9 @@ public sealed class BotProtocolTests
         if (authorization is not null) context.Request.Headers.Authorization = authorization;
         context.Response.Body = new MemoryStream();
 
-        var result = await functions.Messages(context.Request, CancellationToken.None);
-        await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        var result = await edge.InvokeAsync(context, staffOnly: false, async () => await functions.Messages(context.Request, CancellationToken.None));
+        if (result is IResult problem) await problem.ExecuteAsync(context);
+        else await ((Microsoft.AspNetCore.Mvc.IActionResult)result!).ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
 
         Assert.Equal(StatusCodes.Status401Unauthorized, context.Response.StatusCode);
     }

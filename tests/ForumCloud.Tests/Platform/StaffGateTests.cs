@@ -38,7 +38,7 @@ public sealed class StaffGateTests
     }
 
     // The shape App Service Authentication injects: base64 JSON with auth_typ, name_typ, role_typ and claims.
-    private static string Principal(string name, string role) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+    internal static string Principal(string name, string role) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
     {
         auth_typ = "aad",
         name_typ = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",

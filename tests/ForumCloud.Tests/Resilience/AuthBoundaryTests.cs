@@ -53,17 +53,21 @@ public sealed class AuthBoundaryTests
     public static TheoryData<string> StaffRoutes => new(HttpFunctions.Where(IsStaff).SelectMany(Keys));
 
     [Fact]
-    public void Staff_routes_need_a_function_key_and_every_other_route_is_on_the_anonymous_allow_list()
+    public void Staff_routes_need_a_function_key_and_StaffOnly_and_every_other_route_is_on_the_anonymous_allow_list()
     {
         Assert.Contains(HttpFunctions, IsStaff);
         foreach (var function in HttpFunctions)
         {
+            // [StaffOnly] read the way the worker middleware reads it: by the metadata's entry point and assembly path.
+            var staffOnly = StaffOnlyAttribute.IsOn(function.EntryPoint, typeof(ForumCloudServices).Assembly.Location);
             if (IsStaff(function))
             {
                 Assert.True(function.Http.AuthLevel is AuthorizationLevel.Function or AuthorizationLevel.Admin, $"{function.Name} is a staff route without a function key");
+                Assert.True(staffOnly, $"{function.Name} is a staff route without [StaffOnly]: the edge would not check the staff role");
             }
             else
             {
+                Assert.False(staffOnly, $"{function.Name} is [StaffOnly] on a route outside staff/");
                 foreach (var key in Keys(function)) Assert.True(AnonymousRoutes.Contains(key), $"{key} ({function.Name}) is not on the anonymous allow-list");
             }
         }

@@ -42,21 +42,20 @@ public sealed class TestFunctions
 
     /// <summary>The shared HTTP plumbing end to end: route id check, body limits, JSON parsing, field validation.</summary>
     [Function("TestEchoBody")]
-    public Task<IActionResult> EchoBody(
+    public async Task<IActionResult> EchoBody(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "test/echo/{eventId}")] HttpRequest request,
         string eventId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, NullLogger.Instance, async () =>
-        {
-            var id = RouteIds.Require(RouteIds.EventSlug, eventId);
-            var body = await RequestBody.ReadJsonAsync<EchoBody>(request, cancellationToken);
-            var errors = new FieldErrors();
-            var name = errors.Text("name", body.Name);
-            var email = errors.Email("email", body.Email);
-            var country = errors.Country("country", body.Country);
-            errors.ThrowIfAny();
-            return ApiResults.Created($"/api/test/echo/{id}", new { id, name, email, country });
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(RouteIds.EventSlug, eventId);
+        var body = await RequestBody.ReadJsonAsync<EchoBody>(request, cancellationToken);
+        var errors = new FieldErrors();
+        var name = errors.Text("name", body.Name);
+        var email = errors.Email("email", body.Email);
+        var country = errors.Country("country", body.Country);
+        errors.ThrowIfAny();
+        return new CreatedResult($"/api/test/echo/{id}", new { id, name, email, country });
+    }
 
     /// <summary>Held open until a test releases it, to see the admin API answer before the run ends.</summary>
     public static TaskCompletionSource SlowRelease { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

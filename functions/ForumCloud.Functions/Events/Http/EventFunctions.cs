@@ -8,51 +8,49 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Events;
 
 /// <summary>Events: the public list and detail; staff create and update.</summary>
-public sealed class EventFunctions(EventCatalog catalog, StaffGate staffGate, ILogger<EventFunctions> logger)
+public sealed class EventFunctions(EventCatalog catalog)
 {
     [Function("ListEvents")]
-    public Task<IActionResult> List(
+    public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var (track, from, to) = EventFilters.Parse(request.Query["track"], request.Query["from"], request.Query["to"]);
-            var events = await catalog.ListPublishedAsync(track, from, to, cancellationToken);
-            return ApiResults.Ok(new Page<EventView>(events, null));
-        });
+        CancellationToken cancellationToken)
+    {
+        var (track, from, to) = EventFilters.Parse(request.Query["track"], request.Query["from"], request.Query["to"]);
+        var events = await catalog.ListPublishedAsync(track, from, to, cancellationToken);
+        return new OkObjectResult(new Page<EventView>(events, null));
+    }
 
     [Function("GetEvent")]
-    public Task<IActionResult> Get(
+    public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events/{eventId}")] HttpRequest request,
         string eventId,
         CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-            ApiResults.Ok(await catalog.GetPublicAsync(RouteIds.Require(RouteIds.EventSlug, eventId), cancellationToken)));
+        new OkObjectResult(await catalog.GetPublicAsync(RouteIds.Require(RouteIds.EventSlug, eventId), cancellationToken));
 
     [Function("CreateEvent")]
-    public Task<IActionResult> Create(
+    [StaffOnly]
+    public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/events")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
-            var view = await catalog.CreateAsync(forumEvent, actor.Name, cancellationToken);
-            return ApiResults.Created($"/api/events/{view.EventId}", view);
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
+        var view = await catalog.CreateAsync(forumEvent, actor.Name, cancellationToken);
+        return new CreatedResult($"/api/events/{view.EventId}", view);
+    }
 
     [Function("UpdateEvent")]
-    public Task<IActionResult> Update(
+    [StaffOnly]
+    public async Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "staff/events/{eventId}")] HttpRequest request,
         string eventId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var id = RouteIds.Require(RouteIds.EventSlug, eventId);
-            var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
-            return ApiResults.Ok(await catalog.UpdateAsync(id, forumEvent, actor.Name, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var id = RouteIds.Require(RouteIds.EventSlug, eventId);
+        var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
+        return new OkObjectResult(await catalog.UpdateAsync(id, forumEvent, actor.Name, cancellationToken));
+    }
 }
 
 /// <summary>The query string of GET /api/events: track (kebab-case), from and to (a date or an instant with offset).</summary>

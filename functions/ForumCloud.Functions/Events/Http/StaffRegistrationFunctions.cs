@@ -8,50 +8,49 @@ using Microsoft.Net.Http.Headers;
 namespace ForumCloud.Functions.Events;
 
 /// <summary>Registrations, staff side: the list (JSON or CSV) and check-in.</summary>
-public sealed class StaffRegistrationFunctions(StaffRegistrations staff, StaffGate staffGate, ILogger<StaffRegistrationFunctions> logger)
+public sealed class StaffRegistrationFunctions(StaffRegistrations staff)
 {
     [Function("ListRegistrations")]
-    public Task<IActionResult> List(
+    [StaffOnly]
+    public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/events/{eventId}/registrations")] HttpRequest request,
         string eventId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(RouteIds.EventSlug, eventId);
+        if (WantsCsv(request))
         {
-            staffGate.Demand(request);
-            var id = RouteIds.Require(RouteIds.EventSlug, eventId);
-            if (WantsCsv(request))
-            {
-                var csv = RegistrationCsv.Write(await staff.ListAllAsync(id, cancellationToken));
-                return ApiResults.Download("text/csv; charset=utf-8; header=present", csv, $"{id}-registrations.csv");
-            }
+            var csv = RegistrationCsv.Write(await staff.ListAllAsync(id, cancellationToken));
+            return new FileContentResult(csv, "text/csv; charset=utf-8; header=present") { FileDownloadName = $"{id}-registrations.csv" };
+        }
 
-            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-            return ApiResults.Ok(await staff.ListPageAsync(id, request.Query["continuation"], pageSize, cancellationToken));
-        });
+        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+        return new OkObjectResult(await staff.ListPageAsync(id, request.Query["continuation"], pageSize, cancellationToken));
+    }
 
     [Function("CheckIn")]
-    public Task<IActionResult> CheckIn(
+    [StaffOnly]
+    public async Task<IActionResult> CheckIn(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/registrations/{code}/check-in")] HttpRequest request,
         string code,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var eventId = DoorEvent(request.Query["eventId"].ToString() is { Length: > 0 } id ? id : null);
-            return ApiResults.Ok(await staff.CheckInAsync(RegistrationCodes.Require(code), actor.Name, cancellationToken, eventId));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var eventId = DoorEvent(request.Query["eventId"].ToString() is { Length: > 0 } id ? id : null);
+        return new OkObjectResult(await staff.CheckInAsync(RegistrationCodes.Require(code), actor.Name, cancellationToken, eventId));
+    }
 
     [Function("CheckInByQr")]
-    public Task<IActionResult> CheckInByQr(
+    [StaffOnly]
+    public async Task<IActionResult> CheckInByQr(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/check-ins")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var scan = await RequestBody.ReadJsonAsync<CheckInScan>(request, cancellationToken);
-            var eventId = DoorEvent(scan.EventId);
-            return ApiResults.Ok(await staff.CheckInBySecretAsync(scan.Secret, actor.Name, cancellationToken, eventId));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var scan = await RequestBody.ReadJsonAsync<CheckInScan>(request, cancellationToken);
+        var eventId = DoorEvent(scan.EventId);
+        return new OkObjectResult(await staff.CheckInBySecretAsync(scan.Secret, actor.Name, cancellationToken, eventId));
+    }
 
     /// <summary>The event a desk checks people in for (optional): a malformed id is a field error, not a lookup.</summary>
     private static string? DoorEvent(string? eventId) =>

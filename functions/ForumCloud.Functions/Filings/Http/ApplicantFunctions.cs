@@ -7,88 +7,83 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>HTTP edge of filing applicants: registration, verification by the mailed link, and staff's enterprise check.</summary>
-public sealed class ApplicantFunctions(ApplicantRegistry applicants, StaffGate staffGate, ILogger<ApplicantFunctions> logger)
+public sealed class ApplicantFunctions(ApplicantRegistry applicants, ILogger<ApplicantFunctions> logger)
 {
     [Function("RegisterApplicant")]
-    public Task<IActionResult> Register(
+    public async Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applicants")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var body = await RequestBody.ReadJsonAsync<ApplicantCreate>(request, cancellationToken);
-            var pending = await applicants.RegisterAsync(body, cancellationToken);
-            logger.LogInformation("Applicant {ApplicantId} registered, pending verification", pending.ApplicantId);
-            return ApiResults.Accepted($"/api/staff/applicants/{pending.ApplicantId}", pending);
-        });
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<ApplicantCreate>(request, cancellationToken);
+        var pending = await applicants.RegisterAsync(body, cancellationToken);
+        logger.LogInformation("Applicant {ApplicantId} registered, pending verification", pending.ApplicantId);
+        return new AcceptedResult($"/api/staff/applicants/{pending.ApplicantId}", pending);
+    }
 
     [Function("ApplicantVerifyPage")]
     public IActionResult VerifyPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "applicants/verify")] HttpRequest request) =>
-        Platform.VerifyPage.Render("验证登记账户 · Verify the filing account", "/api/applicants/verify");
+        Platform.VerifyPage.Render(request.HttpContext.Response, "验证登记账户 · Verify the filing account", "/api/applicants/verify");
 
     [Function("VerifyApplicant")]
-    public Task<IActionResult> Verify(
+    public async Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applicants/verify")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var body = await RequestBody.ReadJsonAsync<VerifyRequest>(request, cancellationToken);
-            var verified = await applicants.VerifyAsync(body.Token, cancellationToken);
-            logger.LogInformation("Applicant {ApplicantId} verified", verified.ApplicantId);
-            return ApiResults.Ok(verified);
-        });
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<VerifyRequest>(request, cancellationToken);
+        var verified = await applicants.VerifyAsync(body.Token, cancellationToken);
+        logger.LogInformation("Applicant {ApplicantId} verified", verified.ApplicantId);
+        return new OkObjectResult(verified);
+    }
 
     [Function("EraseApplicantContact")]
-    public Task<IActionResult> EraseContact(
+    public async Task<IActionResult> EraseContact(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applicants/{applicantId}/erasure")] HttpRequest request,
         string applicantId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
-            var erased = await applicants.EraseContactAsync(id, request.Headers[Partners.PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
-            logger.LogInformation("Applicant {ApplicantId} contact erased at its request", erased.ApplicantId);
-            return ApiResults.Ok(ApplicantView.Of(erased, forStaff: false));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
+        var erased = await applicants.EraseContactAsync(id, request.Headers[Partners.PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        logger.LogInformation("Applicant {ApplicantId} contact erased at its request", erased.ApplicantId);
+        return new OkObjectResult(ApplicantView.Of(erased, forStaff: false));
+    }
 
     [Function("StaffListApplicants")]
-    public Task<IActionResult> StaffList(
+    [StaffOnly]
+    public async Task<IActionResult> StaffList(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/applicants")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var errors = new FieldErrors();
-            var enterprise = errors.OptionalEnum<EnterpriseVerification>("enterprise", request.Query["enterprise"]) ?? EnterpriseVerification.Unchecked;
-            errors.ThrowIfAny();
-            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-            return ApiResults.Ok(await applicants.ListAsync(enterprise, request.Query["continuation"], pageSize, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var enterprise = errors.OptionalEnum<EnterpriseVerification>("enterprise", request.Query["enterprise"]) ?? EnterpriseVerification.Unchecked;
+        errors.ThrowIfAny();
+        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+        return new OkObjectResult(await applicants.ListAsync(enterprise, request.Query["continuation"], pageSize, cancellationToken));
+    }
 
     [Function("StaffGetApplicant")]
-    public Task<IActionResult> StaffGet(
+    [StaffOnly]
+    public async Task<IActionResult> StaffGet(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/applicants/{applicantId}")] HttpRequest request,
         string applicantId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
-            return ApiResults.Ok(ApplicantView.Of(await applicants.GetAsync(id, cancellationToken)));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
+        return new OkObjectResult(ApplicantView.Of(await applicants.GetAsync(id, cancellationToken)));
+    }
 
     [Function("VerifyApplicantEnterprise")]
-    public Task<IActionResult> DecideEnterprise(
+    [StaffOnly]
+    public async Task<IActionResult> DecideEnterprise(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/applicants/{applicantId}/verification")] HttpRequest request,
         string applicantId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
-            var body = await RequestBody.ReadJsonAsync<EnterpriseDecisionRequest>(request, cancellationToken);
-            var decided = await applicants.DecideEnterpriseAsync(id, body, actor, cancellationToken);
-            logger.LogInformation("Applicant {ApplicantId} enterprise {Decision}", id, decided.Enterprise);
-            return ApiResults.Ok(ApplicantView.Of(decided));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
+        var body = await RequestBody.ReadJsonAsync<EnterpriseDecisionRequest>(request, cancellationToken);
+        var decided = await applicants.DecideEnterpriseAsync(id, body, actor, cancellationToken);
+        logger.LogInformation("Applicant {ApplicantId} enterprise {Decision}", id, decided.Enterprise);
+        return new OkObjectResult(ApplicantView.Of(decided));
+    }
 }

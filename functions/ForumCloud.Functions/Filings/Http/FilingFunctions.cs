@@ -14,88 +14,83 @@ public sealed class FilingFunctions(
     FilingDecisions decisions,
     FilingDeadlines deadlines,
     FilingVoids voids,
-    StaffGate staffGate,
     ILogger<FilingFunctions> logger)
 {
     public const string AccessTokenHeader = "X-Access-Token";
     private static readonly IdKind FilingId = RouteIds.Generated("fil", "filing");
 
     [Function("SubmitFiling")]
-    public Task<IActionResult> Submit(
+    public async Task<IActionResult> Submit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "filings")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var body = await RequestBody.ReadJsonAsync<FilingSubmissionRequest>(request, cancellationToken);
-            var accepted = await submissions.SubmitAsync(body, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
-            return ApiResults.Accepted(accepted.StatusUrl, accepted);
-        });
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<FilingSubmissionRequest>(request, cancellationToken);
+        var accepted = await submissions.SubmitAsync(body, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        return new AcceptedResult(accepted.StatusUrl, accepted);
+    }
 
     [Function("GetFiling")]
-    public Task<IActionResult> Get(
+    public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "filings/{filingId}")] HttpRequest request,
         string filingId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(FilingId, filingId);
-            return ApiResults.Ok(await views.ForApplicantAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(FilingId, filingId);
+        return new OkObjectResult(await views.ForApplicantAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken));
+    }
 
     [Function("ListFilings")]
-    public Task<IActionResult> List(
+    [StaffOnly]
+    public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/filings")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var errors = new FieldErrors();
-            var status = errors.OptionalEnum<FilingStatus>("status", request.Query["status"]);
-            var direction = errors.OptionalEnum<FilingDirection>("direction", request.Query["direction"]);
-            errors.ThrowIfAny();
-            var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-            var page = await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken);
-            return ApiResults.Ok(page with { Items = page.Items.Select(f => f with { WorkingDaysLeft = deadlines.WorkingDaysLeft(f.DecisionDueBy) }).ToList() });
-        });
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var status = errors.OptionalEnum<FilingStatus>("status", request.Query["status"]);
+        var direction = errors.OptionalEnum<FilingDirection>("direction", request.Query["direction"]);
+        errors.ThrowIfAny();
+        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+        var page = await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken);
+        return new OkObjectResult(page with { Items = page.Items.Select(f => f with { WorkingDaysLeft = deadlines.WorkingDaysLeft(f.DecisionDueBy) }).ToList() });
+    }
 
     [Function("GetFilingForStaff")]
-    public Task<IActionResult> GetForStaff(
+    [StaffOnly]
+    public async Task<IActionResult> GetForStaff(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/filings/{filingId}")] HttpRequest request,
         string filingId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var id = RouteIds.Require(FilingId, filingId);
-            return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(FilingId, filingId);
+        return new OkObjectResult(await views.ForStaffAsync(id, cancellationToken));
+    }
 
     [Function("DecideFiling")]
-    public Task<IActionResult> Decide(
+    [StaffOnly]
+    public async Task<IActionResult> Decide(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/filings/{filingId}/decision")] HttpRequest request,
         string filingId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var id = RouteIds.Require(FilingId, filingId);
-            var body = await RequestBody.ReadJsonAsync<StaffDecisionRequest>(request, cancellationToken);
-            await decisions.DecideAsync(id, body, actor, cancellationToken);
-            return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var id = RouteIds.Require(FilingId, filingId);
+        var body = await RequestBody.ReadJsonAsync<StaffDecisionRequest>(request, cancellationToken);
+        await decisions.DecideAsync(id, body, actor, cancellationToken);
+        return new OkObjectResult(await views.ForStaffAsync(id, cancellationToken));
+    }
 
     [Function("VoidFiling")]
-    public Task<IActionResult> Void(
+    [StaffOnly]
+    public async Task<IActionResult> Void(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/filings/{filingId}/void")] HttpRequest request,
         string filingId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var id = RouteIds.Require(FilingId, filingId);
-            var body = await RequestBody.ReadJsonAsync<VoidRequest>(request, cancellationToken);
-            await voids.VoidAsync(id, body, actor, cancellationToken);
-            logger.LogInformation("Filing {FilingId} voided by staff", id);
-            return ApiResults.Ok(await views.ForStaffAsync(id, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var id = RouteIds.Require(FilingId, filingId);
+        var body = await RequestBody.ReadJsonAsync<VoidRequest>(request, cancellationToken);
+        await voids.VoidAsync(id, body, actor, cancellationToken);
+        logger.LogInformation("Filing {FilingId} voided by staff", id);
+        return new OkObjectResult(await views.ForStaffAsync(id, cancellationToken));
+    }
 }

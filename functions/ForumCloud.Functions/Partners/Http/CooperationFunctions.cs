@@ -10,46 +10,43 @@ namespace ForumCloud.Functions.Partners;
 public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBook book, CooperationQuery query, ILogger<CooperationFunctions> logger)
 {
     [Function("CreateCooperation")]
-    public Task<IActionResult> Create(
+    public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners/{partnerId}/cooperations")] HttpRequest request,
         string partnerId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            // The token first: a caller who cannot open the partner learns nothing from validating its body.
-            var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
-            var body = await RequestBody.ReadJsonAsync<CooperationCreate>(request, cancellationToken);
-            var created = await book.CreateAsync(partner, body, $"partner:{partner.PartnerId}", cancellationToken);
-            logger.LogInformation("Cooperation {CooperationId} proposed by partner {PartnerId}", created.CooperationId, partner.PartnerId);
-            return ApiResults.Created($"/api/cooperations/{created.CooperationId}", created);
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+        // The token first: a caller who cannot open the partner learns nothing from validating its body.
+        var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var body = await RequestBody.ReadJsonAsync<CooperationCreate>(request, cancellationToken);
+        var created = await book.CreateAsync(partner, body, $"partner:{partner.PartnerId}", cancellationToken);
+        logger.LogInformation("Cooperation {CooperationId} proposed by partner {PartnerId}", created.CooperationId, partner.PartnerId);
+        return new CreatedResult($"/api/cooperations/{created.CooperationId}", created);
+    }
 
     [Function("GetCooperation")]
-    public Task<IActionResult> Get(
+    public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cooperations/{cooperationId}")] HttpRequest request,
         string cooperationId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
-            var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
-            return ApiResults.Ok(record);
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
+        var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        return new OkObjectResult(record);
+    }
 
     [Function("ListPartnerCooperations")]
-    public Task<IActionResult> List(
+    public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "partners/{partnerId}/cooperations")] HttpRequest request,
         string partnerId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
-            var q = request.Query;
-            // The staff query with the partner filter fixed to the token's partner.
-            var filter = CooperationFilter.Parse(q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };
-            var pageSize = ContinuationToken.PageSize(q["pageSize"]);
-            return ApiResults.Ok(await query.ListAsync(filter, pageSize, q["continuation"], cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+        var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var q = request.Query;
+        // The staff query with the partner filter fixed to the token's partner.
+        var filter = CooperationFilter.Parse(q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };
+        var pageSize = ContinuationToken.PageSize(q["pageSize"]);
+        return new OkObjectResult(await query.ListAsync(filter, pageSize, q["continuation"], cancellationToken));
+    }
 }

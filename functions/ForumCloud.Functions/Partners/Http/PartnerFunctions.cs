@@ -11,88 +11,83 @@ namespace ForumCloud.Functions.Partners;
 /// and suspend through separate `staff/` routes, because in Azure a function key is checked by the host per
 /// function, and an anonymous route cannot ask the host whether a key was valid.
 /// </summary>
-public sealed class PartnerFunctions(PartnerRegistry partners, StaffGate staffGate, ILogger<PartnerFunctions> logger)
+public sealed class PartnerFunctions(PartnerRegistry partners, ILogger<PartnerFunctions> logger)
 {
     public const string AccessTokenHeader = "X-Access-Token";
 
     [Function("RegisterPartner")]
-    public Task<IActionResult> Register(
+    public async Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var body = await RequestBody.ReadJsonAsync<PartnerCreate>(request, cancellationToken);
-            var pending = await partners.RegisterAsync(body, cancellationToken);
-            logger.LogInformation("Partner {PartnerId} registered ({RegionCategory}), pending verification", pending.PartnerId, pending.RegionCategory);
-            return ApiResults.Accepted($"/api/partners/{pending.PartnerId}", pending);
-        });
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<PartnerCreate>(request, cancellationToken);
+        var pending = await partners.RegisterAsync(body, cancellationToken);
+        logger.LogInformation("Partner {PartnerId} registered ({RegionCategory}), pending verification", pending.PartnerId, pending.RegionCategory);
+        return new AcceptedResult($"/api/partners/{pending.PartnerId}", pending);
+    }
 
     [Function("PartnerVerifyPage")]
     public IActionResult VerifyPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "partners/verify")] HttpRequest request) =>
-        Platform.VerifyPage.Render("验证合作伙伴 · Verify the partner", "/api/partners/verify");
+        Platform.VerifyPage.Render(request.HttpContext.Response, "验证合作伙伴 · Verify the partner", "/api/partners/verify");
 
     [Function("VerifyPartner")]
-    public Task<IActionResult> Verify(
+    public async Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners/verify")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var body = await RequestBody.ReadJsonAsync<VerifyRequest>(request, cancellationToken);
-            var verified = await partners.VerifyAsync(body.Token, cancellationToken);
-            logger.LogInformation("Partner {PartnerId} verified", verified.PartnerId);
-            return ApiResults.Ok(verified);
-        });
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<VerifyRequest>(request, cancellationToken);
+        var verified = await partners.VerifyAsync(body.Token, cancellationToken);
+        logger.LogInformation("Partner {PartnerId} verified", verified.PartnerId);
+        return new OkObjectResult(verified);
+    }
 
     [Function("GetPartner")]
-    public Task<IActionResult> Get(
+    public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "partners/{partnerId}")] HttpRequest request,
         string partnerId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            var partner = await partners.OpenAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
-            return ApiResults.Ok(PartnerView.Of(partner));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+        var partner = await partners.OpenAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        return new OkObjectResult(PartnerView.Of(partner));
+    }
 
     [Function("ErasePartnerContact")]
-    public Task<IActionResult> EraseContact(
+    public async Task<IActionResult> EraseContact(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners/{partnerId}/erasure")] HttpRequest request,
         string partnerId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            var partner = await partners.EraseContactAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
-            logger.LogInformation("Partner {PartnerId} contact erased at its request", partner.PartnerId);
-            return ApiResults.Ok(PartnerView.Of(partner));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+        var partner = await partners.EraseContactAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        logger.LogInformation("Partner {PartnerId} contact erased at its request", partner.PartnerId);
+        return new OkObjectResult(PartnerView.Of(partner));
+    }
 
     [Function("StaffGetPartner")]
-    public Task<IActionResult> StaffGet(
+    [StaffOnly]
+    public async Task<IActionResult> StaffGet(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/partners/{partnerId}")] HttpRequest request,
         string partnerId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            staffGate.Demand(request);
-            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            return ApiResults.Ok(PartnerView.Of(await partners.GetAsync(id, cancellationToken), forStaff: true));
-        });
+        CancellationToken cancellationToken)
+    {
+        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+        return new OkObjectResult(PartnerView.Of(await partners.GetAsync(id, cancellationToken), forStaff: true));
+    }
 
     [Function("SetPartnerStatus")]
-    public Task<IActionResult> SetStatus(
+    [StaffOnly]
+    public async Task<IActionResult> SetStatus(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/partners/{partnerId}/status")] HttpRequest request,
         string partnerId,
-        CancellationToken cancellationToken) =>
-        HttpEndpoint.RunAsync(request, logger, async () =>
-        {
-            var actor = staffGate.Demand(request);
-            var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-            var body = await RequestBody.ReadJsonAsync<PartnerStatusChange>(request, cancellationToken);
-            var changed = await partners.SetStatusAsync(id, body, actor, cancellationToken);
-            logger.LogInformation("Partner {PartnerId} set to {Status} by staff", id, changed.Status);
-            return ApiResults.Ok(PartnerView.Of(changed, forStaff: true));
-        });
+        CancellationToken cancellationToken)
+    {
+        var actor = StaffActor.Of(request);
+        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
+        var body = await RequestBody.ReadJsonAsync<PartnerStatusChange>(request, cancellationToken);
+        var changed = await partners.SetStatusAsync(id, body, actor, cancellationToken);
+        logger.LogInformation("Partner {PartnerId} set to {Status} by staff", id, changed.Status);
+        return new OkObjectResult(PartnerView.Of(changed, forStaff: true));
+    }
 }

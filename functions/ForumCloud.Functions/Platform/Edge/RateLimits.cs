@@ -16,7 +16,7 @@ public sealed record LimitedRoute(string Name, string Method, Regex Path, int? P
 /// their token, never the token. Per instance, because Azure runs many: the limit a caller meets is this one times the
 /// instance count, which is why the opt-in Front Door WAF (infra/core/gateway/front-door.bicep, the same routes) limits
 /// per IP across all instances too. Staff routes and public reads are not limited. Applied once, at the edge
-/// (<see cref="HttpEndpoint"/>), from the table below.
+/// (<see cref="HttpEdge"/>), from the table below.
 /// </summary>
 public sealed class RateLimits : IDisposable
 {

@@ -6,7 +6,13 @@ using Microsoft.Extensions.Configuration;
 namespace ForumCloud.Functions.Platform;
 
 /// <summary>Who acted, for history and audit records.</summary>
-public sealed record StaffActor(string Name);
+public sealed record StaffActor(string Name)
+{
+    /// <summary>The actor the edge admitted for this request (a <see cref="StaffOnlyAttribute"/> function's).</summary>
+    public static StaffActor Of(HttpRequest request) =>
+        request.HttpContext.Features.Get<StaffActor>()
+        ?? throw new InvalidOperationException("No staff actor on this request: the function is not marked [StaffOnly], or it ran outside the HTTP edge.");
+}
 
 /// <summary>
 /// The second lock on staff routes. The first is the function key (AuthorizationLevel.Function),
