@@ -39,7 +39,7 @@ public sealed record CooperationDraft(
 /// A cooperation record. The partner's country and region category are copied onto it when it is
 /// created, so the staff query filters by country in the same table query as status and type.
 /// </summary>
-public sealed record Cooperation(
+public record Cooperation(
     string CooperationId,
     string PartnerId,
     string Country,
@@ -71,29 +71,14 @@ public sealed record HistoryEntry(int Version, CooperationStatus? From, Cooperat
 }
 
 /// <summary>A record with its full history, oldest first (GET /api/cooperations/{id} and the transition answer).</summary>
-public sealed record CooperationWithHistory(
-    string CooperationId,
-    string PartnerId,
-    string Country,
-    Platform.RegionCategory RegionCategory,
-    string Title,
-    CooperationType Type,
-    IReadOnlyList<string> Fields,
-    ZgcPark? ZgcPark,
-    DateOnly StartDate,
-    DateOnly? EndDate,
-    string Description,
-    CooperationStatus Status,
-    int Version,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    IReadOnlyList<HistoryEntry> History)
+public sealed record CooperationWithHistory : Cooperation
 {
-    public IReadOnlyList<CooperationStatus> NextStatuses => CooperationLifecycle.NextFrom(Status);
+    private CooperationWithHistory(Cooperation record, IReadOnlyList<HistoryEntry> history)
+        : base(record) => History = history;
 
-    public static CooperationWithHistory Of(Cooperation c, IReadOnlyList<HistoryEntry> history) => new(
-        c.CooperationId, c.PartnerId, c.Country, c.RegionCategory, c.Title, c.Type, c.Fields, c.ZgcPark, c.StartDate, c.EndDate,
-        c.Description, c.Status, c.Version, c.CreatedAt, c.UpdatedAt, history);
+    public IReadOnlyList<HistoryEntry> History { get; }
+
+    public static CooperationWithHistory Of(Cooperation record, IReadOnlyList<HistoryEntry> history) => new(record, history);
 }
 
 /// <summary>The answer to a new cooperation record.</summary>
