@@ -116,13 +116,13 @@ public sealed class RegistrationBurstScenario : IScenario
     public static async Task<(int Seats, int Waitlist, int Held)> StoredPlacesAsync(BenchEnvironment bench, string eventId)
     {
         var (seats, waitlist, held) = (0, 0, 0);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)}");
-        await foreach (var row in bench.Storage.Table(TableNames.ForumEvents).QueryAsync<RegistrationRow>(filter))
+        await foreach (var row in bench.Storage.Table(TableNames.ForumEvents).QueryAsync<RegistrationRow>(EventKeys.RegistrationsOf(eventId)))
         {
-            var place = row.Status == nameof(RegistrationStatus.PendingConfirmation) ? row.HeldPlace : row.Status;
-            if (row.Status == nameof(RegistrationStatus.PendingConfirmation)) held++;
-            if (place == nameof(RegistrationStatus.Confirmed)) seats++;
-            else if (place == nameof(RegistrationStatus.Waitlisted)) waitlist++;
+            var pending = row.StatusValue == RegistrationStatus.PendingConfirmation;
+            var place = pending ? StoredEnum.ReadOptional<RegistrationStatus>(row.HeldPlace) : row.StatusValue;
+            if (pending) held++;
+            if (place == RegistrationStatus.Confirmed) seats++;
+            else if (place == RegistrationStatus.Waitlisted) waitlist++;
         }
 
         return (seats, waitlist, held);

@@ -51,7 +51,7 @@ public sealed class OutboxRow : ITableEntity
     public DateTimeOffset? PurgedAt { get; set; }
 
     [IgnoreDataMember]
-    public MailStatus StatusValue => ApiEnum.Parse<MailStatus>(Status);
+    public MailStatus StatusValue => StoredEnum.Read<MailStatus>(Status);
 
     [IgnoreDataMember]
     public OutboxKey Key => new(PartitionKey, RowKey);

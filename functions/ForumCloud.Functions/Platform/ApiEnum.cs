@@ -4,7 +4,7 @@ namespace ForumCloud.Functions.Platform;
 
 /// <summary>
 /// Enum values as the API spells them: kebab-case, as <see cref="ApiJson"/> serialises them. Tables store
-/// the same spelling, so a query-string value, a stored value and a JSON value compare as they are.
+/// the same spelling (<see cref="StoredEnum"/>), so a query-string value, a stored value and a JSON value compare as they are.
 /// </summary>
 public static class ApiEnum
 {
@@ -29,9 +29,4 @@ public static class ApiEnum
         value = default;
         return false;
     }
-
-    /// <summary>A stored value; one that is not a member is corrupt data, not bad input.</summary>
-    public static T Parse<T>(string? text)
-        where T : struct, Enum =>
-        TryParse<T>(text, out var value) ? value : throw new FormatException($"'{text}' is not a {typeof(T).Name}.");
 }

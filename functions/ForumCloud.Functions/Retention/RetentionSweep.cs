@@ -100,7 +100,7 @@ public sealed class RetentionSweep(StorageAccount storage, RegistrationErasure e
         if ((await Events.GetEntityIfExistsAsync<TableEntity>(eventId, RetentionMarker, cancellationToken: cancellationToken)).HasValue) return null;
 
         var registrations = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)}");
+        var filter = EventKeys.RegistrationsOf(eventId);
         await foreach (var page in Events.QueryAsync<RegistrationRow>(filter, maxPerPage: TransactionSize, cancellationToken: cancellationToken).AsPages())
         {
             registrations += await EraseRowsAsync(page.Values.Where(r => !RegistrationErasure.IsErased(r)).ToList(), now, cancellationToken);
@@ -119,8 +119,8 @@ public sealed class RetentionSweep(StorageAccount storage, RegistrationErasure e
     /// <summary>Holds released unconfirmed (cancelled, never confirmed) over a day ago: the person never completed the registration.</summary>
     private async Task<(int Holds, int Mails)> EraseExpiredHoldsAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Cancelled)} and HoldExpiresAt le {now - RetentionPolicy.ExpiredGrace}");
+        var filter = $"{EventKeys.RegistrationsOf(eventId)} and {StoredEnum.Equal(nameof(RegistrationRow.Status), RegistrationStatus.Cancelled)} and "
+            + TableClient.CreateQueryFilter($"HoldExpiresAt le {now - RetentionPolicy.ExpiredGrace}");
         var (holds, mails) = (0, 0);
         await foreach (var row in Events.QueryAsync<RegistrationRow>(filter, cancellationToken: cancellationToken))
         {

@@ -23,7 +23,7 @@ public sealed class EventSeedTests
         Assert.Equal(800, first.Ledger!.Capacity);
         Assert.Equal(first.Event!.ETag, second.Event!.ETag);
         Assert.Equal(first.Ledger.ETag, second.Ledger!.ETag);
-        Assert.Equal("Draft", (await catalog.ReadEventAsync("zgc-forum-2027-closing-ceremony", CancellationToken.None))!.Status);
+        Assert.Equal("draft", (await catalog.ReadEventAsync("zgc-forum-2027-closing-ceremony", CancellationToken.None))!.Status);
         var published = await catalog.ListPublishedAsync(null, null, null, CancellationToken.None);
         Assert.Contains(published, e => e.EventId == "zgc-forum-2027-young-scientists" && e.Track == EventTrack.SideEvent);
         Assert.DoesNotContain(published, e => e.EventId == "zgc-forum-2027-closing-ceremony");

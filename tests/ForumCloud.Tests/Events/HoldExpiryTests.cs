@@ -43,8 +43,8 @@ public sealed class HoldExpiryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await RunAsync(expiry)).StatusCode);
         var once = await StorageSnapshot.TakeAsync(_runner.Storage);
         var rows = await HoldTests.RegistrationRowsAsync(eventId, _runner.Storage);
-        Assert.Equal("Cancelled", rows.Single(r => r.Code == code).Status);
-        Assert.Equal("Confirmed", rows.Single(r => r.Code == waiting.GetProperty("code").GetString()).Status);
+        Assert.Equal("cancelled", rows.Single(r => r.Code == code).Status);
+        Assert.Equal("confirmed", rows.Single(r => r.Code == waiting.GetProperty("code").GetString()).Status);
         var seen = await EventsApi.EventAsync(http, eventId);
         Assert.Equal((0, 0), (seen.GetProperty("seatsLeft").GetInt32(), seen.GetProperty("waitlistLength").GetInt32()));
 
@@ -83,7 +83,7 @@ public sealed class HoldExpiryTests : IAsyncLifetime
             new ShiftedClock(TimeSpan.FromMinutes(2)), Microsoft.Extensions.Logging.Abstractions.NullLogger<RegistrationHolds>.Instance);
         Assert.Contains(eventId, await later.SweepExpiredAsync(CancellationToken.None));
         var rows = await HoldTests.RegistrationRowsAsync(eventId, _runner.Storage);
-        Assert.Equal(("Cancelled", "Confirmed"), (rows.Single(r => r.Code == lostCode).Status, rows.Single(r => r.Code == keptCode).Status));
+        Assert.Equal(("cancelled", "confirmed"), (rows.Single(r => r.Code == lostCode).Status, rows.Single(r => r.Code == keptCode).Status));
         Assert.Equal(2, (await EventsApi.EventAsync(http, eventId)).GetProperty("seatsLeft").GetInt32());
         Assert.DoesNotContain(eventId, await later.SweepExpiredAsync(CancellationToken.None));
     }

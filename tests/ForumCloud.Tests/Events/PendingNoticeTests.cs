@@ -46,7 +46,7 @@ public sealed class PendingNoticeTests
         var s = await NewEventAsync();
         var first = await s.Allocator.AllocateAsync(Request(s.EventId));
         var second = await s.Allocator.AllocateAsync(Request(s.EventId));
-        Assert.Equal(nameof(RegistrationChangeKind.Confirmed), (await RowAsync(s, first.Code)).PendingNotice);
+        Assert.Equal(StoredEnum.Write(RegistrationChangeKind.Confirmed), (await RowAsync(s, first.Code)).PendingNotice);
 
         // After the handler read the registrations and before their mails are written, the first registration changes
         // again (as a cancel would): a hook in the storage pipeline runs just before the outbox's first transaction.
@@ -64,7 +64,7 @@ public sealed class PendingNoticeTests
         await notices.HandleAsync(new RegistrationChange(s.EventId, [new(RegistrationChangeKind.Confirmed, first.Code), new(RegistrationChangeKind.Confirmed, second.Code)]), CancellationToken.None);
 
         Assert.True(hook.Ran);
-        Assert.Equal(nameof(RegistrationChangeKind.Cancelled), (await RowAsync(s, first.Code)).PendingNotice);
+        Assert.Equal(StoredEnum.Write(RegistrationChangeKind.Cancelled), (await RowAsync(s, first.Code)).PendingNotice);
         var cleared = await RowAsync(s, second.Code);
         Assert.Equal((null, null), (cleared.PendingNotice, cleared.PendingSince));
         foreach (var code in new[] { first.Code, second.Code })

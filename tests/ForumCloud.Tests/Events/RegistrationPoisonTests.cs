@@ -30,7 +30,7 @@ public sealed class RegistrationPoisonTests
 
         var row = await Eventually.ValueAsync(() => RowAsync(runner.Storage, eventId, code), r => r.NoticeFailed is not null, TimeSpan.FromSeconds(90), "the poison handler to mark the notice failed");
 
-        Assert.Equal((nameof(RegistrationChangeKind.Confirmed), null, null), (row.NoticeFailed, row.PendingNotice, row.PendingSince));
+        Assert.Equal((StoredEnum.Write(RegistrationChangeKind.Confirmed), null, null), (row.NoticeFailed, row.PendingNotice, row.PendingSince));
         Assert.Empty((await runner.Storage.Queue(RegistrationChangePoisonFunction.PoisonQueue).PeekMessagesAsync(32)).Value);
         var listed = Assert.Single(await EventsApi.StaffListAsync(runner.Http, eventId));
         Assert.Equal(("confirmed", "confirmed"), (listed.GetProperty("status").GetString(), listed.GetProperty("noticeFailed").GetString()));
@@ -61,7 +61,7 @@ public sealed class RegistrationPoisonTests
         Assert.DoesNotContain(eventId, third.EventIds);
         Assert.True(third.GivenUp >= 1);
         var row = await RowAsync(runner.Storage, eventId, code);
-        Assert.Equal((nameof(RegistrationChangeKind.Confirmed), null), (row.NoticeFailed, row.PendingNotice));
+        Assert.Equal((StoredEnum.Write(RegistrationChangeKind.Confirmed), null), (row.NoticeFailed, row.PendingNotice));
         Assert.DoesNotContain(eventId, (await sweeper.RunAsync(CancellationToken.None)).EventIds);
         Assert.Equal("confirmed", Assert.Single(await EventsApi.StaffListAsync(runner.Http, eventId)).GetProperty("noticeFailed").GetString());
     }

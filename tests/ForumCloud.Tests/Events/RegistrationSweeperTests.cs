@@ -72,7 +72,7 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
         await SendsLostAsync(1);
         Assert.Equal("confirmed", await EventsApi.StatusOfAsync(_http, receipt));
         var row = await RegistrationAsync(eventId, code);
-        Assert.Equal((nameof(RegistrationChangeKind.Confirmed), true), (row.PendingNotice, row.PendingSince is not null));
+        Assert.Equal((StoredEnum.Write(RegistrationChangeKind.Confirmed), true), (row.PendingNotice, row.PendingSince is not null));
         Assert.False(await NoticeExistsAsync(eventId, code, RegistrationChangeKind.Confirmed));
 
         _queueDown = false;
@@ -98,8 +98,8 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
         await SendsLostAsync(3);
 
         // The freed seat is stored but nobody was told, so nobody was promoted.
-        Assert.Equal(nameof(RegistrationChangeKind.Cancelled), (await RegistrationAsync(eventId, seatedCode)).PendingNotice);
-        Assert.Equal(nameof(RegistrationChangeKind.Waitlisted), (await RegistrationAsync(eventId, waitingCode)).PendingNotice);
+        Assert.Equal(StoredEnum.Write(RegistrationChangeKind.Cancelled), (await RegistrationAsync(eventId, seatedCode)).PendingNotice);
+        Assert.Equal(StoredEnum.Write(RegistrationChangeKind.Waitlisted), (await RegistrationAsync(eventId, waitingCode)).PendingNotice);
         Assert.Equal("waitlisted", await EventsApi.StatusOfAsync(_http, waiting));
 
         _queueDown = false;
@@ -129,7 +129,7 @@ public sealed class RegistrationSweeperTests : IAsyncLifetime
         var failing = _runner!.Services.GetRequiredService<StorageAccount>();
         var promotion = new WaitlistPromotion(failing, new RegistrationChanges(failing, NullLogger<RegistrationChanges>.Instance), TimeProvider.System);
         Assert.Equal([waitingCode], await promotion.FillFreeSeatsAsync(eventId, CancellationToken.None));
-        Assert.Equal(nameof(RegistrationChangeKind.Promoted), (await RegistrationAsync(eventId, waitingCode)).PendingNotice);
+        Assert.Equal(StoredEnum.Write(RegistrationChangeKind.Promoted), (await RegistrationAsync(eventId, waitingCode)).PendingNotice);
         Assert.False(await NoticeExistsAsync(eventId, waitingCode, RegistrationChangeKind.Promoted));
         await SendsLostAsync(4);
 

@@ -65,7 +65,7 @@ public sealed class SeatAllocationStorageTests
         var rows = new List<RegistrationRow>();
         await foreach (var row in stored) rows.Add(row);
         Assert.Equal(80, rows.Count);
-        Assert.Equal(12, rows.Count(r => r.Status == "Confirmed"));
+        Assert.Equal(12, rows.Count(r => r.Status == "confirmed"));
         Assert.All(rows, r => Assert.DoesNotContain("@", r.RowKey));
 
         // Every code is indexed, and points at this event.

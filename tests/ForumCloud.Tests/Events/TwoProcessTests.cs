@@ -116,7 +116,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
 
         // Seats are held or confirmed, never more than capacity; every waitlist place (held or not) is counted once.
         var rows = await HoldTests.RegistrationRowsAsync(eventId);
-        var seats = rows.Count(r => r.Status == "Confirmed" || (r.Status == "PendingConfirmation" && r.HeldPlace == "Confirmed"));
+        var seats = rows.Count(r => r.Status == "confirmed" || (r.Status == "pending-confirmation" && r.HeldPlace == "confirmed"));
         Assert.Equal(25, seats);
         Assert.Equal(90, rows.Select(r => r.Code).Distinct().Count());
         var seen = await EventsApi.EventAsync(_childHttp, eventId);

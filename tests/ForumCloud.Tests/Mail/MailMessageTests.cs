@@ -217,7 +217,7 @@ public sealed class MailMessageTests
             StartsAt = Start,
             EndsAt = Start.AddHours(3),
             Venue = "Zhongguancun Exhibition Center",
-            Status = nameof(EventStatus.Published),
+            Status = StoredEnum.Write(EventStatus.Published),
             UpdatedAt = DateTimeOffset.UtcNow.AddMinutes(-5),
         };
         return (registration, eventRow);

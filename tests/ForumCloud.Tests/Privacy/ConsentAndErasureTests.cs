@@ -99,7 +99,7 @@ public sealed class ConsentAndErasureTests
         var row = (await events.GetEntityAsync<TableEntity>(eventId, EventKeys.Registration(code))).Value;
         Assert.Equal(("", "", ""), (row.GetString("Name"), row.GetString("Email"), row.GetString("Organization")));
         Assert.Null(row.GetString("CheckInSecret"));
-        Assert.Equal(("Cancelled", "GB"), (row.GetString("Status"), row.GetString("Country")));
+        Assert.Equal(("cancelled", "GB"), (row.GetString("Status"), row.GetString("Country")));
         Assert.NotNull(row.GetDateTimeOffset("ErasedAt"));
         Assert.False((await events.GetEntityIfExistsAsync<TableEntity>(eventId, EventKeys.EmailGuard(eventId, email))).HasValue);
         var hash = Secrets.Hash(secret);

@@ -129,7 +129,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             }
 
             ledger.Version++;
-            row.Status = nameof(RegistrationStatus.Cancelled);
+            row.Status = StoredEnum.Write(RegistrationStatus.Cancelled);
             row.CancelledAt = time.GetUtcNow();
             row.MarkPending(RegistrationChangeKind.Cancelled, row.CancelledAt.Value);
             var (secret, guard) = (row.CheckInSecret, EventKeys.EmailGuard(eventId, row.Email));
@@ -165,7 +165,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
     }
 
     public static string WaitlistFilter(string eventId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Waitlisted)}");
+        $"{EventKeys.RegistrationsOf(eventId)} and {StoredEnum.Equal(nameof(RegistrationRow.Status), RegistrationStatus.Waitlisted)}";
 
     /// <summary>
     /// The first answer to an earlier request with this key, within <see cref="IdempotencyRow.Window"/> (as pretix keeps
@@ -189,7 +189,7 @@ public sealed class RegistrationDesk(StorageAccount storage, SeatAllocator alloc
             throw new ProblemException(422, "Idempotency-Key reused.", "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
         }
 
-        return new RegistrationReceipt(record.Code, token, Enum.Parse<RegistrationStatus>(record.Status), record.WaitlistPosition, eventId);
+        return new RegistrationReceipt(record.Code, token, StoredEnum.Read<RegistrationStatus>(record.Status), record.WaitlistPosition, eventId);
     }
 
     private async Task DeleteExpiredAsync(IdempotencyRow record, CancellationToken cancellationToken)

@@ -140,8 +140,8 @@ public sealed class RegistrationHolds(
             if (row.HoldExpiresAt is { } expires && now >= expires) throw Gone("This confirmation link has expired and the place is released; register again if seats are left.");
 
             var manageToken = Secrets.NewToken();
-            var place = Enum.Parse<RegistrationStatus>(row.HeldPlace ?? nameof(RegistrationStatus.Confirmed));
-            row.Status = place.ToString();
+            var place = StoredEnum.ReadOptional<RegistrationStatus>(row.HeldPlace) ?? RegistrationStatus.Confirmed;
+            row.Status = StoredEnum.Write(place);
             row.ManageTokenHash = Secrets.Hash(manageToken);
             row.HoldExpiresAt = null;
             row.ConfirmedAt = place == RegistrationStatus.Confirmed ? now : null;
@@ -184,9 +184,9 @@ public sealed class RegistrationHolds(
             }
 
             var ledger = (await Table.GetEntityAsync<SeatLedgerRow>(eventId, EventKeys.Ledger, cancellationToken: cancellationToken)).Value;
-            if (row.HeldPlace == nameof(RegistrationStatus.Waitlisted)) ledger.Waitlisted--;
+            if (StoredEnum.Is(row.HeldPlace, RegistrationStatus.Waitlisted)) ledger.Waitlisted--;
             else ledger.Confirmed--;
-            row.Status = nameof(RegistrationStatus.Cancelled);
+            row.Status = StoredEnum.Write(RegistrationStatus.Cancelled);
             row.CancelledAt = now;
             try
             {
@@ -222,8 +222,7 @@ public sealed class RegistrationHolds(
         var released = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var eventId in CatalogRow.EventIdsAsync(storage, cancellationToken))
         {
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.PendingConfirmation)} and HoldExpiresAt le {cutoff}");
+            var filter = $"{EventKeys.RegistrationsOf(eventId)} and {StoredEnum.Equal(nameof(RegistrationRow.Status), RegistrationStatus.PendingConfirmation)} and {TableClient.CreateQueryFilter($"HoldExpiresAt le {cutoff}")}";
             await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["Code"], cancellationToken: cancellationToken))
             {
                 if (row.GetString("Code") is { Length: > 0 } code && await ReleaseAsync(eventId, code, cancellationToken)) released.Add(eventId);
@@ -267,8 +266,8 @@ public static class HeldRows
     public static RegistrationRow WithHold(this RegistrationRow row, SeatHold? hold, RegistrationStatus place)
     {
         if (hold is null) return row;
-        row.HeldPlace = place.ToString();
-        row.Status = nameof(RegistrationStatus.PendingConfirmation);
+        row.HeldPlace = StoredEnum.Write(place);
+        row.Status = StoredEnum.Write(RegistrationStatus.PendingConfirmation);
         row.HoldExpiresAt = hold.ExpiresAt;
         row.ConfirmTokenHash = hold.ConfirmTokenHash;
         row.ConfirmedAt = null;

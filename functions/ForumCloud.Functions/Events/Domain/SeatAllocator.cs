@@ -386,7 +386,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
             {
                 // First among the request's rows, so a replayed key is reported as such rather than as a duplicate email.
                 idempotency.Code = pending.Code;
-                idempotency.Status = allocation.Status.ToString();
+                idempotency.Status = StoredEnum.Write(allocation.Status);
                 idempotency.WaitlistPosition = allocation.WaitlistPosition;
                 idempotency.CreatedAt = now;
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, idempotency));
@@ -404,7 +404,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 Country = a.Country,
                 Role = a.Role,
                 PartnerId = a.PartnerId,
-                Status = allocation.Status.ToString(),
+                Status = StoredEnum.Write(allocation.Status),
                 WaitlistNumber = waitlistNumber,
                 RegisteredAt = now,
                 ConfirmedAt = confirmed ? now : null,
@@ -412,7 +412,7 @@ public sealed class SeatAllocator(StorageAccount storage, EventCatalog catalog, 
                 CheckInSecret = CheckInSecrets.New(),
                 Language = a.Language is { } language ? ApiEnum.Name(language) : null,
                 PrivacyNoticeVersion = a.PrivacyNoticeVersion,
-                PendingNotice = request.Hold is null ? (confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted).ToString() : null,
+                PendingNotice = request.Hold is null ? StoredEnum.Write(confirmed ? RegistrationChangeKind.Confirmed : RegistrationChangeKind.Waitlisted) : null,
                 PendingSince = request.Hold is null ? now : null,
             }.WithHold(request.Hold, allocation.Status)));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add,

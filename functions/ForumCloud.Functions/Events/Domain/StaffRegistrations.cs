@@ -56,7 +56,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
 
             if (row.StatusValue != RegistrationStatus.Confirmed)
             {
-                throw ProblemException.Conflict("Not a confirmed registration.", $"This registration is {row.Status.ToLowerInvariant()}; only confirmed attendees are checked in.",
+                throw ProblemException.Conflict("Not a confirmed registration.", $"This registration is {ApiEnum.Name(row.StatusValue)}; only confirmed attendees are checked in.",
                     Attendee(row, ("status", ApiEnum.Name(row.StatusValue))));
             }
 
@@ -103,7 +103,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     }
 
     private static string RegistrationsFilter(string eventId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)}");
+        EventKeys.RegistrationsOf(eventId);
 
     private async Task<Dictionary<string, int>> WaitlistPositionsAsync(string eventId, CancellationToken cancellationToken)
     {
@@ -117,7 +117,7 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     }
 
     private static Dictionary<string, int> WaitlistPositions(IEnumerable<RegistrationRow> rows) =>
-        rows.Where(r => r.Status == nameof(RegistrationStatus.Waitlisted))
+        rows.Where(r => StoredEnum.Is(r.Status, RegistrationStatus.Waitlisted))
             .OrderBy(r => r.WaitlistNumber)
             .Select((r, i) => (r.Code, Position: i + 1))
             .ToDictionary(p => p.Code, p => p.Position, StringComparer.Ordinal);
@@ -125,5 +125,5 @@ public sealed class StaffRegistrations(StorageAccount storage, EventCatalog cata
     private static RegistrationListItem ItemOf(RegistrationRow r, Dictionary<string, int> positions) => new(
         r.Code, r.StatusValue, positions.TryGetValue(r.Code, out var p) ? p : null, r.Name, r.Email, r.Organization, r.Country, r.Role, r.PartnerId,
         BeijingTime.Local(r.RegisteredAt), r.CheckedInAt is { } c ? BeijingTime.Local(c) : null, r.CheckedInBy,
-        Enum.TryParse<RegistrationChangeKind>(r.NoticeFailed, out var failed) ? failed : null, r.NoticeFailedAt is { } f ? BeijingTime.Local(f) : null);
+        StoredEnum.TryRead<RegistrationChangeKind>(r.NoticeFailed, out var failed) ? failed : null, r.NoticeFailedAt is { } f ? BeijingTime.Local(f) : null);
 }

@@ -38,7 +38,7 @@ public sealed class WaitlistPromotion(StorageAccount storage, RegistrationChange
             var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ledger, ledger.ETag) };
             foreach (var row in next)
             {
-                row.Status = nameof(RegistrationStatus.Confirmed);
+                row.Status = StoredEnum.Write(RegistrationStatus.Confirmed);
                 row.ConfirmedAt = now;
                 row.MarkPending(RegistrationChangeKind.Promoted, now);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag));

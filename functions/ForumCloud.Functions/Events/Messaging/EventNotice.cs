@@ -1,3 +1,5 @@
+using ForumCloud.Functions.Platform;
+
 namespace ForumCloud.Functions.Events;
 
 /// <summary>Which staff changes of a published event every registrant is told about: a new time or venue, or the cancellation.</summary>
@@ -5,9 +7,9 @@ public static class EventNotice
 {
     public static RegistrationChangeKind? Of(EventRow before, EventRow after)
     {
-        if (before.Status != nameof(EventStatus.Published)) return null;
-        if (after.Status == nameof(EventStatus.Cancelled)) return RegistrationChangeKind.EventCancelled;
+        if (!StoredEnum.Is(before.Status, EventStatus.Published)) return null;
+        if (StoredEnum.Is(after.Status, EventStatus.Cancelled)) return RegistrationChangeKind.EventCancelled;
         var moved = before.StartsAt != after.StartsAt || before.EndsAt != after.EndsAt || !string.Equals(before.Venue, after.Venue, StringComparison.Ordinal);
-        return moved && after.Status == nameof(EventStatus.Published) ? RegistrationChangeKind.EventChanged : null;
+        return moved && StoredEnum.Is(after.Status, EventStatus.Published) ? RegistrationChangeKind.EventChanged : null;
     }
 }

@@ -28,8 +28,7 @@ public sealed class EventReminders(StorageAccount storage, EventCatalog catalog,
         foreach (var view in events)
         {
             if (await catalog.ReadEventAsync(view.EventId, cancellationToken) is not { } eventRow) continue;
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {view.EventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status eq {nameof(RegistrationStatus.Confirmed)}");
+            var filter = $"{EventKeys.RegistrationsOf(view.EventId)} and {StoredEnum.Equal(nameof(RegistrationRow.Status), RegistrationStatus.Confirmed)}";
             var mails = new List<MailRequest>();
             await foreach (var registration in table.QueryAsync<RegistrationRow>(filter, cancellationToken: cancellationToken))
             {

@@ -39,9 +39,9 @@ public sealed class NoticeFailures(StorageAccount storage, TimeProvider time, Fo
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var read = await Table.GetEntityIfExistsAsync<RegistrationRow>(eventId, EventKeys.Registration(code), cancellationToken: cancellationToken);
-            if (!read.HasValue || read.Value!.PendingNotice != kind.ToString()) return false;
+            if (!read.HasValue || !StoredEnum.Is(read.Value!.PendingNotice, kind)) return false;
             var row = read.Value;
-            row.NoticeFailed = kind.ToString();
+            row.NoticeFailed = StoredEnum.Write(kind);
             row.NoticeFailedAt = time.GetUtcNow();
             row.PendingNotice = null;
             row.PendingSince = null;

@@ -75,8 +75,7 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
         var events = storage.Table(TableNames.ForumEvents);
         var eventRow = await events.GetEntityIfExistsAsync<EventRow>(eventId, EventKeys.Event, cancellationToken: cancellationToken);
         if (!eventRow.HasValue) return;
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and Status ne {nameof(RegistrationStatus.Cancelled)} and Status ne {nameof(RegistrationStatus.PendingConfirmation)}");
+        var filter = $"{EventKeys.RegistrationsOf(eventId)} and {StoredEnum.NotEqual(nameof(RegistrationRow.Status), RegistrationStatus.Cancelled)} and {StoredEnum.NotEqual(nameof(RegistrationRow.Status), RegistrationStatus.PendingConfirmation)}";
         var mails = new List<MailRequest>();
         await foreach (var registration in events.QueryAsync<RegistrationRow>(filter, cancellationToken: cancellationToken))
         {
@@ -111,7 +110,7 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
     private async Task ClearPendingAsync(TableClient events, IEnumerable<ChangedRegistration> announced, Dictionary<string, RegistrationRow> registrations, CancellationToken cancellationToken)
     {
         var rows = announced
-            .Select(c => registrations.TryGetValue(EventKeys.Registration(c.Code!), out var row) && row.PendingNotice == c.Kind.ToString() ? row : null)
+            .Select(c => registrations.TryGetValue(EventKeys.Registration(c.Code!), out var row) && StoredEnum.Is(row.PendingNotice, c.Kind) ? row : null)
             .OfType<RegistrationRow>()
             .DistinctBy(r => r.RowKey)
             .ToList();

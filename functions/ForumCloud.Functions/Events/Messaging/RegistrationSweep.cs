@@ -84,15 +84,14 @@ public sealed class RegistrationSweep(StorageAccount storage, RegistrationChange
     /// <summary>(a) Unannounced changes of one event (a query of its partition).</summary>
     private async Task<(List<ChangedRegistration> Pending, int GivenUp)> PendingChangesAsync(string eventId, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {eventId} and RowKey ge {EventKeys.RegistrationPrefix} and RowKey lt {RowKeys.After(EventKeys.RegistrationPrefix)} and PendingSince le {cutoff}");
+        var filter = $"{EventKeys.RegistrationsOf(eventId)} and " + TableClient.CreateQueryFilter($"PendingSince le {cutoff}");
         string[] columns = ["PartitionKey", "RowKey", nameof(RegistrationRow.Code), nameof(RegistrationRow.PendingNotice), nameof(RegistrationRow.PendingSince),
             nameof(RegistrationRow.NoticeSweeps), nameof(RegistrationRow.NoticeSweptFor)];
         var pending = new List<ChangedRegistration>();
         var givenUp = 0;
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
-            if (row.GetString(nameof(RegistrationRow.PendingNotice)) is not { } kindName || !Enum.TryParse<RegistrationChangeKind>(kindName, out var kind)) continue;
+            if (row.GetString(nameof(RegistrationRow.PendingNotice)) is not { } kindName || !StoredEnum.TryRead<RegistrationChangeKind>(kindName, out var kind)) continue;
             if (row.GetString(nameof(RegistrationRow.Code)) is not { Length: > 0 } code) continue;
 
             // The count belongs to one pending change (its PendingSince); a newer change starts again at zero.

@@ -44,7 +44,7 @@ public sealed class CatalogRow : ITableEntity
     {
         RowKey = e.EventId,
         Event = JsonSerializer.Serialize(e, ApiJson.Options),
-        Status = e.Status.ToString(),
+        Status = StoredEnum.Write(e.Status),
         Capacity = ledger.Capacity,
         Confirmed = ledger.Confirmed,
         Waitlisted = ledger.Waitlisted,

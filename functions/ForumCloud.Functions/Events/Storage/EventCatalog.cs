@@ -218,8 +218,8 @@ public static class RegistrationWindow
 {
     public static void Demand(EventRow? eventRow, DateTimeOffset now)
     {
-        if (eventRow is null || eventRow.Status == nameof(EventStatus.Draft)) throw ProblemException.NotFound("No event has that id.");
-        if (eventRow.Status == nameof(EventStatus.Cancelled))
+        if (eventRow is null || StoredEnum.Is(eventRow.Status, EventStatus.Draft)) throw ProblemException.NotFound("No event has that id.");
+        if (StoredEnum.Is(eventRow.Status, EventStatus.Cancelled))
         {
             throw ProblemException.Conflict("The event is cancelled.", "This event was cancelled; it takes no registrations.");
         }

@@ -20,6 +20,10 @@ public static class EventKeys
 
     public static string Registration(string code) => RegistrationPrefix + code;
 
+    /// <summary>The OData filter for the registration rows of one event: one partition, one key range.</summary>
+    public static string RegistrationsOf(string eventId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and RowKey ge {RegistrationPrefix} and RowKey lt {RowKeys.After(RegistrationPrefix)}");
+
     /// <summary>The email never appears in a key: a hash scoped to the event, trimmed and lower-cased first.</summary>
     public static string EmailGuard(string eventId, string email) => EmailGuardPrefix + Secrets.KeyFor(eventId, email);
 
@@ -54,7 +58,7 @@ public sealed class EventRow : ITableEntity
     {
         PartitionKey = e.EventId,
         Title = e.Title,
-        Track = e.Track.ToString(),
+        Track = StoredEnum.Write(e.Track),
         StartsAt = e.StartsAt,
         EndsAt = e.EndsAt,
         Venue = e.Venue,
@@ -62,7 +66,7 @@ public sealed class EventRow : ITableEntity
         Capacity = e.Capacity,
         RegistrationOpensAt = e.RegistrationOpensAt,
         RegistrationClosesAt = e.RegistrationClosesAt,
-        Status = e.Status.ToString(),
+        Status = StoredEnum.Write(e.Status),
         WaitlistLimit = e.WaitlistLimit,
         CreatedAt = now,
         UpdatedAt = now,
@@ -70,8 +74,8 @@ public sealed class EventRow : ITableEntity
     };
 
     public ForumEvent ToEvent() => new(
-        PartitionKey, Title, Enum.Parse<EventTrack>(Track), StartsAt, EndsAt, Venue,
-        JsonSerializer.Deserialize<string[]>(Languages) ?? [], Capacity, RegistrationOpensAt, RegistrationClosesAt, Enum.Parse<EventStatus>(Status))
+        PartitionKey, Title, StoredEnum.Read<EventTrack>(Track), StartsAt, EndsAt, Venue,
+        JsonSerializer.Deserialize<string[]>(Languages) ?? [], Capacity, RegistrationOpensAt, RegistrationClosesAt, StoredEnum.Read<EventStatus>(Status))
     {
         WaitlistLimit = WaitlistLimit,
     };
@@ -176,12 +180,12 @@ public sealed class RegistrationRow : ITableEntity
     /// <summary>Marks the change this row's transaction commits as not yet announced.</summary>
     public void MarkPending(RegistrationChangeKind kind, DateTimeOffset now)
     {
-        PendingNotice = kind.ToString();
+        PendingNotice = StoredEnum.Write(kind);
         PendingSince = now;
     }
 
     [IgnoreDataMember]
-    public RegistrationStatus StatusValue => Enum.Parse<RegistrationStatus>(Status);
+    public RegistrationStatus StatusValue => StoredEnum.Read<RegistrationStatus>(Status);
 }
 
 /// <summary>One per (event, email): inserted in the allocation transaction, so a second registration of the email fails with 409.</summary>

@@ -40,7 +40,7 @@ public sealed class EventSeedLoader(EventCatalog catalog, ILogger<EventSeedLoade
             if (await catalog.ReadEventAsync(forumEvent.EventId, cancellationToken) is { } existing)
             {
                 // A demo event loaded on an earlier day whose window has passed (or not come): moved to open today.
-                if (seed.OpenOnLoad && !existing.ToEvent().IsRegistrationOpen(now) && existing.Status == nameof(EventStatus.Published))
+                if (seed.OpenOnLoad && !existing.ToEvent().IsRegistrationOpen(now) && StoredEnum.Is(existing.Status, EventStatus.Published))
                 {
                     var moved = DemoWindow.OpenToday(existing.ToEvent(), now);
                     await catalog.UpdateAsync(moved.EventId, moved, "seed", cancellationToken);

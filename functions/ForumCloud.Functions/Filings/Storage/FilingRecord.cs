@@ -96,7 +96,7 @@ public sealed class FilingRecord
     public static FilingRecord FromEntity(TableEntity entity) => new()
     {
         FilingId = entity.PartitionKey,
-        Status = ApiEnum.Parse<FilingStatus>(entity.GetString("Status")),
+        Status = StoredEnum.Read<FilingStatus>(entity.GetString("Status")),
         SubmittedAt = entity.GetDateTimeOffset("SubmittedAt") ?? throw new FormatException("SubmittedAt is missing."),
         DecisionDueBy = DateOnly.ParseExact(entity.GetString("DecisionDueBy") ?? "", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         DecisionDueNote = entity.GetString("DecisionDueNote") ?? "",
@@ -107,7 +107,7 @@ public sealed class FilingRecord
         CertificateNumber = entity.GetString("CertificateNumber"),
         FailureReason = entity.GetString("FailureReason"),
         LastError = entity.GetString("LastError"),
-        StaffDecision = entity.GetString("StaffDecision") is { } decision ? ApiEnum.Parse<StaffDecisionKind>(decision) : null,
+        StaffDecision = entity.GetString("StaffDecision") is { } decision ? StoredEnum.Read<StaffDecisionKind>(decision) : null,
         StaffDecisionNote = entity.GetString("StaffDecisionNote"),
         StaffDecisionBy = entity.GetString("StaffDecisionBy"),
         History = HistoryOf(entity),

@@ -280,14 +280,14 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
         e.GetString("Name"),
         e.GetString("NameZh"),
         e.GetString("Country"),
-        ApiEnum.Parse<RegionCategory>(e.GetString("RegionCategory")),
-        ApiEnum.Parse<PartnerType>(e.GetString("Type")),
+        StoredEnum.Read<RegionCategory>(e.GetString("RegionCategory")),
+        StoredEnum.Read<PartnerType>(e.GetString("Type")),
         e.GetString("Website"),
         e.GetString("ContactEmail"),
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.GetString("AccessTokenHash"),
         // Rows written before verification existed have no status; they were usable, so they stay active.
-        e.GetString("Status") is { } status ? ApiEnum.Parse<PartnerStatus>(status) : PartnerStatus.Active,
+        e.GetString("Status") is { } status ? StoredEnum.Read<PartnerStatus>(status) : PartnerStatus.Active,
         e.GetString("VerificationTokenHash"),
         e.GetDateTimeOffset("VerificationExpiresAt"),
         e.GetDateTimeOffset("VerifiedAt"))

@@ -53,13 +53,13 @@ public sealed class ReminderDigest(StorageAccount storage)
             .FirstAsync(cancellationToken);
         var items = page.Values.Select(e => new ReminderView(
             e.PartitionKey,
-            ApiEnum.Parse<ReminderKind>(e.GetString("Kind")),
+            StoredEnum.Read<ReminderKind>(e.GetString("Kind")),
             DateOnly.ParseExact(e.GetString("EndDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
             DateOnly.ParseExact(e.GetString("WrittenOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
             e.GetString("PartnerId"),
             e.GetString("Country"),
             e.GetString("Title"),
-            ApiEnum.Parse<CooperationStatus>(e.GetString("Status")))).ToArray();
+            StoredEnum.Read<CooperationStatus>(e.GetString("Status")))).ToArray();
         return new Page<ReminderView>(items, ContinuationToken.Encode(page.ContinuationToken, fingerprint));
     }
 }

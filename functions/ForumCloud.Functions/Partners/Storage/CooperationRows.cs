@@ -43,15 +43,15 @@ internal static class CooperationRows
         e.PartitionKey,
         e.GetString("PartnerId"),
         e.GetString("Country"),
-        ApiEnum.Parse<RegionCategory>(e.GetString("RegionCategory")),
+        StoredEnum.Read<RegionCategory>(e.GetString("RegionCategory")),
         e.GetString("Title"),
-        ApiEnum.Parse<CooperationType>(e.GetString("Type")),
+        StoredEnum.Read<CooperationType>(e.GetString("Type")),
         JsonSerializer.Deserialize<string[]>(e.GetString("Fields") ?? "[]", ApiJson.Options) ?? [],
-        e.GetString("ZgcPark") is { } park ? ApiEnum.Parse<ZgcPark>(park) : null,
+        e.GetString("ZgcPark") is { } park ? StoredEnum.Read<ZgcPark>(park) : null,
         DateOnly.ParseExact(e.GetString("StartDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
         e.GetString("EndDate") is { } end ? DateOnly.ParseExact(end, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         e.GetString("Description"),
-        ApiEnum.Parse<CooperationStatus>(e.GetString("Status")),
+        StoredEnum.Read<CooperationStatus>(e.GetString("Status")),
         e.GetInt32("Version") ?? 0,
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.GetDateTimeOffset("UpdatedAt") ?? default);
@@ -68,8 +68,8 @@ internal static class CooperationRows
 
     public static HistoryEntry HistoryFromEntity(TableEntity e) => new(
         e.GetInt32("Version") ?? 0,
-        e.GetString("From") is { } from ? ApiEnum.Parse<CooperationStatus>(from) : null,
-        ApiEnum.Parse<CooperationStatus>(e.GetString("To")),
+        e.GetString("From") is { } from ? StoredEnum.Read<CooperationStatus>(from) : null,
+        StoredEnum.Read<CooperationStatus>(e.GetString("To")),
         e.GetString("Actor"),
         e.GetDateTimeOffset("At") ?? default,
         e.GetString("Note"));
