@@ -23,7 +23,10 @@ public sealed class StaffOnlyAttribute : Attribute
         ByEntryPoint.GetOrAdd(entryPoint, _ =>
         {
             var split = entryPoint.LastIndexOf('.');
-            var type = Assembly.LoadFrom(pathToAssembly).GetType(entryPoint[..split], throwOnError: true)!;
+            var typeName = entryPoint[..split];
+            // The worker has loaded the app's assembly already; load it from the path only if it has not.
+            var type = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is not null)
+                ?? Assembly.LoadFrom(pathToAssembly).GetType(typeName, throwOnError: true)!;
             return type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
                 .Where(m => m.Name == entryPoint[(split + 1)..])
                 .Any(IsOn);
