@@ -171,12 +171,9 @@ public sealed class MandateAnswerer
             embedding.EmbedQuery("warm-up");
             return KnowledgeVectors.LoadOrCompute(directory, seeds, embedding);
         });
-        // The practical-detail patterns build their non-backtracking automata on first use (~200 ms here): beside the model and the index, not on the first question.
-        var patterns = Task.Run(() => PracticalDetails.Asked("warm-up"));
         var index = new MandateIndex(seeds);
-        patterns.GetAwaiter().GetResult();
         var answerer = new MandateAnswerer(index, embedding, model.GetAwaiter().GetResult(), options);
-        // Promote what start-up built (index, vectors, model session, the cue's automata, ~30 MB) once, here: otherwise the
+        // Promote what start-up built (index, vectors, model session) once, here: otherwise the
         // first collection after start-up copies it during some question and that one answer waits ~100 ms (seen in eval).
         GC.Collect();
         answerer.ColdStartMilliseconds = clock.Elapsed.TotalMilliseconds;
