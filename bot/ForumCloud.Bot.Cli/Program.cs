@@ -44,7 +44,7 @@ switch (command)
         var answerer = MandateAnswerer.FromSeeds(options: options);
         var samples = MandateEvaluation.Samples(answerer, positional.Skip(1).SelectMany(File.ReadLines));
         var names = ConfidenceFeatures.Names;
-        var featureSets = calibration.Features is { } chosen ? [chosen] : new[] { "cosine,coverage,outOfScope", "cosine,coverage,margin,outOfScope", string.Join(',', names) };
+        var featureSets = calibration.Features is { } chosen ? [chosen] : new[] { "cosine,coverage,outOfScope", "cosine,coverage,outOfScope,practicalDetail", "cosine,coverage,margin,outOfScope,practicalDetail", string.Join(',', names) };
         foreach (var set in featureSets)
         {
             var use = names.Select(n => set.Split(',').Contains(n)).ToArray();

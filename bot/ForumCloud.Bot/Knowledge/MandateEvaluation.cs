@@ -47,7 +47,7 @@ public static class MandateEvaluation
     }
 
     private static string Describe(MandateAnswerer answerer, MandateAnswer answer) =>
-        answer.Features is { } f ? $"(cos {f.Cosine:F3}, coverage {f.Coverage:F2}, margin {f.Margin:F3}, out-of-scope {f.OutOfScope:F3}, subjects {f.Subjects:F2}, oos-words {f.OutOfScopeWords:F2}, confidence {answerer.Logistic(f):F2})" : "";
+        answer.Features is { } f ? $"(cos {f.Cosine:F3}, coverage {f.Coverage:F2}, margin {f.Margin:F3}, out-of-scope {f.OutOfScope:F3}, subjects {f.Subjects:F2}, oos-words {f.OutOfScopeWords:F2}, detail {f.PracticalDetail:F0}, confidence {answerer.Logistic(f):F2})" : "";
 
     /// <summary>
     /// The English questions of the given sets as calibration samples: the best section's confidence features, label 1
