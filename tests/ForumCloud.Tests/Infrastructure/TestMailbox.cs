@@ -89,10 +89,29 @@ public sealed class TestMailbox : IAsyncDisposable
     /// Waits until <paramref name="count"/> messages to the address have arrived whose subject contains <paramref name="subjectPart"/>.
     /// Generous by default: in the full suite the shared runner also mails every other test's registrations (bursts of hundreds).
     /// </summary>
-    public Task<IReadOnlyList<MimeMessage>> WaitAsync(string address, string subjectPart = "", int count = 1, TimeSpan? timeout = null) =>
-        Eventually.ValueAsync(
-            () => Task.FromResult((IReadOnlyList<MimeMessage>)To(address).Where(m => (m.Subject ?? "").Contains(subjectPart, StringComparison.Ordinal)).ToList()),
-            list => list.Count >= count, timeout ?? TimeSpan.FromSeconds(120), what: $"{count} mail(s) '{subjectPart}'");
+    /// <summary>
+    /// Longer than the app's own promise for an interrupted delivery: a delivery that fails after claiming its mail (a
+    /// storage timeout under a full suite's load) leaves it claimed for MailDeliveryOptions.ClaimLease (2 minutes), then
+    /// the requeued message sends it. A mail later than that is lost, which is what the wait is there to catch.
+    /// </summary>
+    public static readonly TimeSpan DefaultWait = new ForumCloud.Functions.Mail.MailDeliveryOptions().ClaimLease + TimeSpan.FromSeconds(45);
+
+    public async Task<IReadOnlyList<MimeMessage>> WaitAsync(string address, string subjectPart = "", int count = 1, TimeSpan? timeout = null)
+    {
+        try
+        {
+            return await Eventually.ValueAsync(
+                () => Task.FromResult((IReadOnlyList<MimeMessage>)To(address).Where(m => (m.Subject ?? "").Contains(subjectPart, StringComparison.Ordinal)).ToList()),
+                list => list.Count >= count, timeout ?? DefaultWait, what: $"{count} mail(s) '{subjectPart}'");
+        }
+        catch (TimeoutException ex)
+        {
+            // What the suite's runners logged as going wrong, so that a mail that never came says why.
+            var trouble = CapturedLogs.Instance.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))
+                .TakeLast(12).Select(l => l.Length > 600 ? l[..600] : l);
+            throw new TimeoutException($"{ex.Message} ({_received.Count} mails received in all). Last warnings and errors of the runners:\n{string.Join("\n", trouble)}", ex);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
