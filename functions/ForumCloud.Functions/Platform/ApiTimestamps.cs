@@ -14,11 +14,24 @@ public sealed class ApiTimestamps : JsonConverter<DateTimeOffset>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
 
     // Raw, because the API's encoder would escape the offset's '+' as \u002B; the text is only digits and ISO punctuation.
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteRawValue('"' + Format(value) + '"', skipInputValidation: true);
+    // Formatted into a stack buffer: a list answer writes many timestamps and this runs on every one of them.
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<char> buffer = stackalloc char[40];
+        buffer[0] = '"';
+        var trimmed = Trim(value);
+        trimmed.TryFormat(buffer[1..], out var written, FormatOf(trimmed), CultureInfo.InvariantCulture);
+        buffer[written + 1] = '"';
+        writer.WriteRawValue(buffer[..(written + 2)], skipInputValidation: true);
+    }
 
     public static string Format(DateTimeOffset value)
     {
-        var milliseconds = new DateTimeOffset(value.Ticks - value.Ticks % TimeSpan.TicksPerMillisecond, value.Offset);
-        return milliseconds.ToString(milliseconds.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:sszzz" : "yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+        var trimmed = Trim(value);
+        return trimmed.ToString(FormatOf(trimmed), CultureInfo.InvariantCulture);
     }
+
+    private static DateTimeOffset Trim(DateTimeOffset value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerMillisecond, value.Offset);
+
+    private static string FormatOf(DateTimeOffset trimmed) => trimmed.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:sszzz" : "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
 }
