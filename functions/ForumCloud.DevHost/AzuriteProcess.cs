@@ -88,8 +88,23 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>Starts Azurite on three free loopback ports with in-memory persistence (tests, benchmarks).</summary>
-    public static Task<AzuriteProcess> StartInMemoryAsync(CancellationToken cancellationToken = default) =>
-        StartAsync(FreePort(), FreePort(), FreePort(), location: null, cancellationToken);
+    public static async Task<AzuriteProcess> StartInMemoryAsync(CancellationToken cancellationToken = default)
+    {
+        // A free port is free when asked, not necessarily a moment later: another process starting at the same time can
+        // take it first, and Azurite then exits at once. Fresh ports and another try, up to three (seen once in a full
+        // suite run, with eight fixtures starting their Azurites at once).
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = FreePorts(3);
+            try
+            {
+                return await StartAsync(ports[0], ports[1], ports[2], location: null, cancellationToken);
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
 
     public static bool IsListening(int port)
     {
@@ -102,6 +117,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
         catch (SocketException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Distinct free ports: all are held open until each is chosen, so none is handed out twice.</summary>
+    public static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
         }
     }
 
@@ -155,9 +185,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (!ports.All(IsListening))
         {
-            if (process.HasExited) throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it listened (is a port taken?).");
+            if (process.HasExited) throw new AzuriteExitedException($"Azurite exited with code {process.ExitCode} before it listened (is a port taken?).");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Azurite did not listen on {string.Join(", ", ports)} within {timeout.TotalSeconds} s.");
             await Task.Delay(100, cancellationToken);
         }
     }
 }
+
+/// <summary>Azurite stopped before it listened: most often one of its ports was taken.</summary>
+public sealed class AzuriteExitedException(string message) : InvalidOperationException(message);

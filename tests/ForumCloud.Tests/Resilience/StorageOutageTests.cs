@@ -17,7 +17,7 @@ namespace ForumCloud.Tests.Resilience;
 public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _location = Path.Combine(Path.GetTempPath(), "forumcloud-outage-" + Guid.NewGuid().ToString("N"));
-    private readonly int[] _ports = [AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort()];
+    private readonly int[] _ports = AzuriteProcess.FreePorts(3);
     private AzuriteProcess? _azurite;
     private DevHostApp _runner = null!;
     private HttpClient _http = null!;
