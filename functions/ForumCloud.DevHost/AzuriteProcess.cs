@@ -135,14 +135,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreePort() => FreePorts(1)[0];
 
     /// <summary>node_modules/.bin/azurite, looked for upwards from the working directory and from the app's folder.</summary>
     public static string FindExecutable()

@@ -25,12 +25,6 @@ public sealed class ApiTimestamps : JsonConverter<DateTimeOffset>
         writer.WriteRawValue(buffer[..(written + 2)], skipInputValidation: true);
     }
 
-    public static string Format(DateTimeOffset value)
-    {
-        var trimmed = Trim(value);
-        return trimmed.ToString(FormatOf(trimmed), CultureInfo.InvariantCulture);
-    }
-
     private static DateTimeOffset Trim(DateTimeOffset value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerMillisecond, value.Offset);
 
     private static string FormatOf(DateTimeOffset trimmed) => trimmed.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:sszzz" : "yyyy-MM-dd'T'HH:mm:ss.fffzzz";

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using ForumCloud.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (SharedRunner.ExternalBaseUrl is not null) return; // needs the test run's own Azurite
-        var port = FreePort();
+        var port = ForumCloud.DevHost.AzuriteProcess.FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "ForumCloud.DevHost.dll");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(dll);
@@ -121,12 +120,5 @@ public sealed class TwoProcessTests : IAsyncLifetime
         Assert.Equal(90, rows.Select(r => r.Code).Distinct().Count());
         var seen = await EventsApi.EventAsync(_childHttp, eventId);
         Assert.Equal((0, 65), (seen.GetProperty("seatsLeft").GetInt32(), seen.GetProperty("waitlistLength").GetInt32()));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
