@@ -42,12 +42,8 @@ public sealed class DeskAssets
     {
         if (!_files.TryGetValue(name, out var body)) throw ProblemException.NotFound("The desk has no such file.");
 
-        var headers = response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()";
-        headers.CacheControl = name == "index.html" ? "no-store" : "no-cache";
+        HtmlPage.SetHeaders(response, name == "index.html" ? "no-store" : "no-cache", ContentSecurityPolicy);
+        response.Headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()";
         return new FileContentResult(body, Types[name]);
     }
 }
