@@ -12,9 +12,30 @@ public sealed partial class FieldErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
+    /// <summary>Fields the body reader left out: their reader problem is the one to report, not "Required.".</summary>
+    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
+
     public bool IsEmpty => _errors.Count == 0;
 
+    /// <summary>The errors of a body's validation, starting with the fields the reader could not read (<see cref="PartlyReadable"/>).</summary>
+    public static FieldErrors For(PartlyReadable body)
+    {
+        var errors = new FieldErrors();
+        foreach (var (field, problem) in body.Unreadable ?? new Dictionary<string, string>())
+        {
+            errors.Record(field, problem);
+            errors._unreadable.Add(field);
+        }
+
+        return errors;
+    }
+
     public void Add(string field, string message)
+    {
+        if (!_unreadable.Contains(field)) Record(field, message);
+    }
+
+    private void Record(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
         list.Add(message);

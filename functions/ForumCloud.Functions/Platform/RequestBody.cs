@@ -1,13 +1,25 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace ForumCloud.Functions.Platform;
 
-/// <summary>Reads a JSON request body: 415 for another media type, 413 past 64 KiB, 400 for JSON that does not parse.</summary>
+/// <summary>
+/// Reads a JSON request body: 415 for another media type, 413 past 64 KiB, 400 for JSON that does not parse or does
+/// not fit the request. A <see cref="PartlyReadable"/> body is read in part past fields that do not fit, so that its
+/// validation can report them beside the other fields' problems.
+/// </summary>
 public static class RequestBody
 {
     public const int MaxBytes = 64 * 1024;
+
+    /// <summary>How many fields a body may have wrong before the reader stops leaving them out (each costs a re-read).</summary>
+    private const int MaxUnreadableFields = 32;
+
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = true };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
@@ -19,9 +31,105 @@ public static class RequestBody
             return JsonSerializer.Deserialize<T>(bytes, ApiJson.Options)
                 ?? throw ProblemException.BadRequest("The request body must be a JSON object, not null.");
         }
+        catch (JsonException ex) when (typeof(T).IsAssignableTo(typeof(PartlyReadable)))
+        {
+            return ReadInPart<T>(bytes, ex);
+        }
         catch (JsonException ex)
         {
             throw Unreadable(ex, typeof(T));
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the body without each field the serializer stopped at, until the rest reads. Only a well-formed JSON
+    /// object gets this far; anything else (and a field that cannot be left out) answers as a plain unreadable body,
+    /// with the fields left out so far among its errors.
+    /// </summary>
+    private static T ReadInPart<T>(byte[] bytes, JsonException first)
+        where T : class
+    {
+        if (Parse(bytes) is not JsonObject root) throw Unreadable(first, typeof(T));
+        var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problem = first;
+        while (unreadable.Count < MaxUnreadableFields
+               && FieldOf(problem) is { } field
+               && !unreadable.ContainsKey(field)
+               && LeaveOut(root, field))
+        {
+            unreadable[field] = Sentence(Reason(problem, typeof(T), field));
+            try
+            {
+                var read = root.Deserialize<T>(ApiJson.Options)!;
+                ((PartlyReadable)(object)read).Unreadable = unreadable;
+                return read;
+            }
+            catch (JsonException next)
+            {
+                problem = next;
+            }
+        }
+
+        var last = Unreadable(problem, typeof(T));
+        var errors = unreadable.ToDictionary(e => e.Key, e => new[] { e.Value });
+        foreach (var (key, value) in last.Errors ?? new Dictionary<string, string[]>()) errors.TryAdd(key, value);
+        throw new ProblemException(last.Status, last.Title, last.Detail, errors);
+    }
+
+    private static JsonNode? Parse(byte[] bytes)
+    {
+        try
+        {
+            return JsonNode.Parse(bytes, NodeOptions, DocumentOptions);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes the property at a path (`attendees[1].name`), or nulls the array item it names; false when the path cannot be followed.</summary>
+    private static bool LeaveOut(JsonObject root, string field)
+    {
+        if (field.Contains('\'') || field.Contains('"')) return false;
+        var steps = Steps(field).ToList();
+        JsonNode? parent = root;
+        foreach (var step in steps[..^1])
+        {
+            parent = step switch
+            {
+                string name when parent is JsonObject o => o[name],
+                int index when parent is JsonArray a && index >= 0 && index < a.Count => a[index],
+                _ => null,
+            };
+            if (parent is null) return false;
+        }
+
+        switch (steps[^1])
+        {
+            case string name when parent is JsonObject o && o.ContainsKey(name):
+                o.Remove(name);
+                return true;
+            case int index when parent is JsonArray a && index >= 0 && index < a.Count && a[index] is not null:
+                a[index] = null;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>`contract.parties[0].name` → "contract", "parties", 0, "name".</summary>
+    private static IEnumerable<object> Steps(string field)
+    {
+        foreach (var segment in field.Split('.'))
+        {
+            var bracket = segment.IndexOf('[');
+            yield return bracket < 0 ? segment : segment[..bracket];
+            if (bracket < 0) continue;
+            foreach (var index in segment[(bracket + 1)..].TrimEnd(']').Split("]["))
+            {
+                yield return int.TryParse(index, out var i) ? i : -1;
+            }
         }
     }
 
@@ -66,12 +174,20 @@ public static class RequestBody
     /// </summary>
     private static ProblemException Unreadable(JsonException ex, Type target)
     {
-        var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path.TrimStart('$');
+        var field = FieldOf(ex);
         var reason = Reason(ex, target, field);
         var detail = $"The JSON could not be read{(field is null ? "" : $" at '{field}'")} (line {ex.LineNumber + 1}): {reason}.";
-        var errors = field is null ? null : new Dictionary<string, string[]> { [field] = [char.ToUpperInvariant(reason[0]) + reason[1..] + "."] };
+        var errors = field is null ? null : new Dictionary<string, string[]> { [field] = [Sentence(reason)] };
         return new ProblemException(400, "The request body is not valid JSON for this operation.", detail, errors);
     }
+
+    /// <summary>The field a reader problem is at, as the API's JSON path (`contract.number`), or null for the body as a whole.</summary>
+    private static string? FieldOf(JsonException ex) =>
+        string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null
+        : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..]
+        : ex.Path.TrimStart('$');
+
+    private static string Sentence(string reason) => char.ToUpperInvariant(reason[0]) + reason[1..] + ".";
 
     private static string Reason(JsonException ex, Type target, string? field)
     {

@@ -61,6 +61,26 @@ public sealed class BadInputTests
     }
 
     [SkippableFact]
+    public async Task Values_of_the_wrong_kind_are_listed_with_every_other_field_problem_in_one_answer()
+    {
+        Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: needs the storage behind the app.");
+        var http = await SharedRunner.ClientAsync();
+        var storage = await SharedAzurite.StorageAsync();
+        var before = await PartnerApi.SnapshotAsync(storage, TableNames.Partners);
+
+        var response = await http.PostAsync("api/partners", Problems.Json("""{"name":42,"country":"XX","type":"college","website":"ftp://x.org"}"""));
+
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.Equal("Expected a string.", errors.GetProperty("name")[0].GetString());
+        Assert.StartsWith("Expected one of ", errors.GetProperty("type")[0].GetString());
+        Assert.Contains("university", errors.GetProperty("type")[0].GetString());
+        foreach (var field in new[] { "country", "website", "contactEmail", "privacyNoticeVersion" }) Assert.True(errors.TryGetProperty(field, out _), field + ": " + problem.GetRawText());
+        Assert.Equal(1, errors.GetProperty("name").GetArrayLength());
+        Assert.Equal(before, await PartnerApi.SnapshotAsync(storage, TableNames.Partners));
+    }
+
+    [SkippableFact]
     public async Task A_mainland_registration_stores_nothing()
     {
         Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: this test needs the local runner's storage and services, which a deployed app does not expose.");

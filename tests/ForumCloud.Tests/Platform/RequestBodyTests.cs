@@ -38,15 +38,66 @@ public sealed class RequestBodyTests
         Assert.Equal(400, broken.Status);
     }
 
-    private static Task<Probe> ReadAsync(string json)
+    [Fact]
+    public async Task A_partly_readable_body_is_read_past_every_field_that_does_not_fit_and_names_each()
+    {
+        var body = await ReadAsync<PartProbe>("""{"direction":"sideways","count":"seven","tags":["a",5,"c"],"child":{"name":true},"colour":"red","note":"kept"}""");
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["direction"] = "Expected one of import, export.",
+                ["count"] = "Expected a number.",
+                ["tags[1]"] = "Expected a string.",
+                ["child.name"] = "Expected a string.",
+                ["colour"] = "This property is not part of the request.",
+            },
+            body.Unreadable);
+        Assert.Equal("kept", body.Note);
+        Assert.Equal(["a", null, "c"], body.Tags);
+        Assert.Null(body.Count);
+    }
+
+    [Fact]
+    public async Task The_validation_reports_the_unread_fields_beside_its_own_and_not_as_missing()
+    {
+        var body = await ReadAsync<PartProbe>("""{"direction":"sideways","count":"seven"}""");
+        var errors = FieldErrors.For(body);
+        errors.Enum("direction", body.Direction);
+        errors.Range("count", body.Count, 1, 10);
+        errors.Text("note", body.Note);
+
+        var problem = Assert.Throws<ProblemException>(errors.ThrowIfAny);
+
+        Assert.Equal(["Expected one of import, export."], problem.Errors!["direction"]);
+        Assert.Equal(["Expected a number."], problem.Errors["count"]);
+        Assert.Equal(["Required."], problem.Errors["note"]);
+    }
+
+    [Fact]
+    public async Task A_body_that_reads_whole_carries_no_unread_fields_and_one_that_cannot_be_read_in_part_is_refused()
+    {
+        Assert.Null((await ReadAsync<PartProbe>("""{"count":3}""")).Unreadable);
+        var duplicate = await Assert.ThrowsAsync<ProblemException>(() => ReadAsync<PartProbe>("""{"count":"x","count":2}"""));
+        Assert.Equal(400, duplicate.Status);
+        var array = await Assert.ThrowsAsync<ProblemException>(() => ReadAsync<PartProbe>("[1]"));
+        Assert.Equal("The JSON could not be read (line 1): expected an object.", array.Detail);
+    }
+
+    private static Task<Probe> ReadAsync(string json) => ReadAsync<Probe>(json);
+
+    private static Task<T> ReadAsync<T>(string json)
+        where T : class
     {
         var context = new DefaultHttpContext();
         context.Request.ContentType = "application/json";
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        return RequestBody.ReadJsonAsync<Probe>(context.Request, CancellationToken.None);
+        return RequestBody.ReadJsonAsync<T>(context.Request, CancellationToken.None);
     }
 
     public sealed record Probe(FilingDirection? Direction, int? Count, IReadOnlyList<string>? Tags, Child? Child);
+
+    public sealed record PartProbe(FilingDirection? Direction, int? Count, IReadOnlyList<string?>? Tags, Child? Child, string? Note) : PartlyReadable;
 
     public sealed record Child(string? Name);
 }

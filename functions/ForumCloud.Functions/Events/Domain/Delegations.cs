@@ -8,7 +8,7 @@ namespace ForumCloud.Functions.Events;
 /// <c>privacyNoticeVersion</c> is given once for the call: the partner's office confirms that every attendee it registers
 /// was given that notice (it applies to each attendee; one sent inside an attendee is overridden).
 /// </remarks>
-public sealed record DelegationRequest(string? EventId, IReadOnlyList<RegistrationRequest?>? Attendees, string? PrivacyNoticeVersion = null);
+public sealed record DelegationRequest(string? EventId, IReadOnlyList<RegistrationRequest?>? Attendees, string? PrivacyNoticeVersion = null) : PartlyReadable;
 
 /// <summary>One attendee's outcome, by its index in the request: a registration, or the problem that kept it out.</summary>
 public sealed record DelegationResult(int Index, string? Code, string? ManageToken, RegistrationStatus? Status, int? WaitlistPosition, DelegationProblem? Problem);
@@ -32,7 +32,7 @@ public sealed class Delegations(RegistrationDesk desk, SeatAllocator allocator, 
 
     public async Task<(DelegationReceipt Receipt, bool Replayed)> RegisterAsync(string partnerId, DelegationRequest body, string? idempotencyKeyHeader, string? accessToken, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(body);
         var eventId = errors.Text("eventId", body.EventId, 64);
         if (eventId.Length > 0 && !RouteIds.EventSlug.IsValid(eventId)) errors.Add("eventId", "Lower-case letters, digits and single hyphens, 3-64 characters.");
         if (body.Attendees is not { Count: > 0 and <= MaxAttendees }) errors.Add("attendees", $"1 to {MaxAttendees} attendees.");

@@ -32,7 +32,7 @@ public sealed record EventRequest(
     string? RegistrationOpensAt,
     string? RegistrationClosesAt,
     EventStatus? Status,
-    int? WaitlistLimit = null);
+    int? WaitlistLimit = null) : PartlyReadable;
 
 /// <summary>A forum event as staff defined it (validated).</summary>
 public sealed partial record ForumEvent(
@@ -67,7 +67,7 @@ public sealed partial record ForumEvent(
     /// <summary>Validates a staff body; throws 400 with every field error at once.</summary>
     public static ForumEvent From(EventRequest body)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(body);
         var eventId = body.EventId?.Trim() ?? "";
         if (eventId.Length == 0) errors.Add("eventId", "Required.");
         else if (!RouteIds.EventSlug.IsValid(eventId)) errors.Add("eventId", "Lower-case letters, digits and single hyphens, 3-64 characters.");

@@ -15,7 +15,7 @@ public enum RegistrationStatus
 }
 
 /// <summary>The body of POST /api/events/{eventId}/registrations.</summary>
-public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId, string? Language = null, string? PrivacyNoticeVersion = null);
+public sealed record RegistrationRequest(string? Name, string? Email, string? Organization, string? Country, string? Role, string? PartnerId, string? Language = null, string? PrivacyNoticeVersion = null) : PartlyReadable;
 
 /// <summary>A validated registration request: trimmed values, upper-case country.</summary>
 public sealed record Attendee(string Name, string Email, string Organization, string Country, string? Role, string? PartnerId, MailLanguage? Language = null)
@@ -28,7 +28,7 @@ public sealed record Attendee(string Name, string Email, string Organization, st
 
     public static Attendee From(RegistrationRequest body, PrivacyNotices notices)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(body);
         var name = errors.Text("name", body.Name, 200);
         var email = errors.Email("email", body.Email);
         var organization = errors.Text("organization", body.Organization, 200);

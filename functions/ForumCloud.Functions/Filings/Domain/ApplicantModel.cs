@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>Whether the applicant's contact has proven the address by the emailed link.</summary>
@@ -16,10 +17,10 @@ public enum EnterpriseVerification
 }
 
 /// <summary>POST /api/applicants: the domestic enterprise that must register the contract, and its contact.</summary>
-public sealed record ApplicantCreate(string? Name, string? Uscc, string? ContactEmail, string? ContactName, string? PrivacyNoticeVersion = null);
+public sealed record ApplicantCreate(string? Name, string? Uscc, string? ContactEmail, string? ContactName, string? PrivacyNoticeVersion = null) : PartlyReadable;
 
 /// <summary>POST /api/staff/applicants/{applicantId}/verification.</summary>
-public sealed record EnterpriseDecisionRequest(StaffDecisionKind? Decision, string? Note);
+public sealed record EnterpriseDecisionRequest(StaffDecisionKind? Decision, string? Note) : PartlyReadable;
 
 /// <summary>
 /// A filing applicant as stored (tokens only as hashes). The access token is "{applicantId}.{secret}", so that

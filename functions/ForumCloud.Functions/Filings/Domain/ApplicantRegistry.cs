@@ -20,7 +20,7 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
 
     public async Task<ApplicantPending> RegisterAsync(ApplicantCreate request, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var name = errors.Text("name", request.Name, 200);
         var uscc = errors.Text("uscc", request.Uscc, 18).ToUpperInvariant();
         if (uscc.Length > 0 && UnifiedSocialCreditCode.Problem(uscc) is { } problem) errors.Add("uscc", problem);
@@ -124,7 +124,7 @@ public sealed class ApplicantRegistry(StorageAccount storage, MailOutbox outbox,
     /// <summary>Staff's one decision on the enterprise (approve or reject, with a note); a second decision is 409.</summary>
     public async Task<Applicant> DecideEnterpriseAsync(string applicantId, EnterpriseDecisionRequest request, StaffActor actor, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var decision = errors.Enum("decision", request.Decision);
         var note = errors.Text("note", request.Note, 2000);
         errors.ThrowIfAny();

@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Filings;
 
 // The wire contract of the filings API (field and enum names are fixed by the issue).
@@ -64,7 +65,7 @@ public sealed record FilingSubmissionRequest(
     ForeignPartyRequest? ForeignParty,
     TechnologyRequest? Technology,
     ValueRequest? Value,
-    PaymentMethod? PaymentMethod);
+    PaymentMethod? PaymentMethod) : PartlyReadable;
 
 public sealed record ContractRequest(string? Number, string? Title, string? SignedOn, ContractType? Type);
 
@@ -76,10 +77,10 @@ public sealed record TechnologyRequest(string? Name, string? Field, string? Desc
 
 public sealed record ValueRequest(decimal? Amount, string? Currency);
 
-public sealed record StaffDecisionRequest(StaffDecisionKind? Decision, string? Note);
+public sealed record StaffDecisionRequest(StaffDecisionKind? Decision, string? Note) : PartlyReadable;
 
 /// <summary>POST /api/staff/filings/{filingId}/void.</summary>
-public sealed record VoidRequest(string? Note);
+public sealed record VoidRequest(string? Note) : PartlyReadable;
 
 /// <summary>A validated filing as it is stored and shown back (clean, trimmed, upper-cased codes).</summary>
 public sealed record FilingDetails(

@@ -12,7 +12,7 @@ public sealed class FilingDecisions(FilingStore store, CertificateCounter counte
 {
     public async Task<FilingRecord> DecideAsync(string filingId, StaffDecisionRequest request, StaffActor actor, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var decision = errors.Enum("decision", request.Decision);
         var note = errors.OptionalText("note", request.Note, 2000, multiline: true);
         if (decision == StaffDecisionKind.Reject && request.Decision is not null && note is null) errors.Add("note", "A rejection needs a note giving the reason.");

@@ -14,7 +14,7 @@ public static class FilingValidation
 
     public static FilingDetails Validate(FilingSubmissionRequest request, DateOnly today)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var direction = errors.Enum("direction", request.Direction);
         var paymentMethod = errors.Enum("paymentMethod", request.PaymentMethod);
 

@@ -11,7 +11,7 @@ public sealed class FilingVoids(FilingStore store, FilingKeys keys, TimeProvider
 {
     public async Task<FilingRecord> VoidAsync(string filingId, VoidRequest request, StaffActor actor, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var note = errors.Text("note", request.Note, 2000);
         errors.ThrowIfAny();
 

@@ -57,7 +57,7 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
     /// <summary>Checks a new record's body; 400 with every field error.</summary>
     public static CooperationDraft Validate(CooperationCreate request)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var title = errors.Text("title", request.Title, 200);
         var type = errors.Enum("type", request.Type);
         var fields = errors.TextList("fields", request.Fields, 1, 20, 100)
@@ -124,7 +124,7 @@ public sealed class CooperationBook(StorageAccount storage, PartnerRegistry part
     /// <summary>Checks a transition body; 400 with every field error.</summary>
     public static (CooperationStatus To, string? Note, int Version) Validate(TransitionRequest request)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var to = errors.Enum("to", request.To);
         var note = errors.OptionalText("note", request.Note, 2000, multiline: true);
         var version = errors.Range("version", request.Version, 1, int.MaxValue);

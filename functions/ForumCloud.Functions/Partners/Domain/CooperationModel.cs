@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Partners;
 
 /// <summary>Where a cooperation record stands; see <see cref="CooperationLifecycle"/> for the moves between them.</summary>
@@ -20,10 +21,10 @@ public sealed record CooperationCreate(
     ZgcPark? ZgcPark,
     string? StartDate,
     string? EndDate,
-    string? Description);
+    string? Description) : PartlyReadable;
 
 /// <summary>POST /api/staff/cooperations/{cooperationId}/transitions.</summary>
-public sealed record TransitionRequest(CooperationStatus? To, string? Note, int? Version);
+public sealed record TransitionRequest(CooperationStatus? To, string? Note, int? Version) : PartlyReadable;
 
 /// <summary>The validated content of a new cooperation record.</summary>
 public sealed record CooperationDraft(

@@ -1,3 +1,4 @@
+using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Partners;
 
 /// <summary>What kind of organisation a partner is.</summary>
@@ -48,7 +49,7 @@ public enum ZgcPark
 }
 
 /// <summary>POST /api/partners.</summary>
-public sealed record PartnerCreate(string? Name, string? NameZh, string? Country, PartnerType? Type, string? Website, string? ContactEmail, string? PrivacyNoticeVersion = null);
+public sealed record PartnerCreate(string? Name, string? NameZh, string? Country, PartnerType? Type, string? Website, string? ContactEmail, string? PrivacyNoticeVersion = null) : PartlyReadable;
 
 /// <summary>
 /// Where a partner stands: registered but not yet proven to own its contact address, active (verified by
@@ -140,4 +141,4 @@ public sealed record PartnerPending(string PartnerId, PartnerStatus Status, Plat
 public sealed record PartnerVerified(string PartnerId, string AccessToken);
 
 /// <summary>POST /api/staff/partners/{partnerId}/status.</summary>
-public sealed record PartnerStatusChange(PartnerStatus? Status, string? Note);
+public sealed record PartnerStatusChange(PartnerStatus? Status, string? Note) : PartlyReadable;

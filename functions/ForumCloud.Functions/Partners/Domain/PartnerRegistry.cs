@@ -82,7 +82,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
     /// <summary>Staff suspend or reinstate a verified partner; a partner still pending verification is 409.</summary>
     public async Task<Partner> SetStatusAsync(string partnerId, PartnerStatusChange request, StaffActor actor, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var to = errors.Enum("status", request.Status);
         var note = errors.OptionalText("note", request.Note, 2000, multiline: true);
         if (request.Status is PartnerStatus.PendingVerification) errors.Add("status", "Must be active or suspended.");
@@ -146,7 +146,7 @@ public sealed class PartnerRegistry(StorageAccount storage, MailOutbox outbox, M
     /// </summary>
     public static (Partner Partner, string AccessToken) Validate(PartnerCreate request, DateTimeOffset now, PrivacyNotices? notices = null)
     {
-        var errors = new FieldErrors();
+        var errors = FieldErrors.For(request);
         var name = errors.Text("name", request.Name, 200);
         var nameZh = errors.OptionalText("nameZh", request.NameZh, 100);
         var country = errors.Country("country", request.Country);
