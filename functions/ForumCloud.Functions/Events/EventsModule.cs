@@ -13,6 +13,7 @@ public static class EventsModule
         services.TryAddSingleton(new EventCacheOptions());
         services.AddSingleton<RegistrationChanges>();
         services.AddSingleton<EventCatalog>();
+        services.AddSingleton<PublishedEventsPage>();
         services.AddSingleton<SeatAllocator>();
         services.AddSingleton<RegistrationDesk>();
         services.TryAddSingleton(sp => TokenSeal.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace ForumCloud.Functions.Events;
 
 /// <summary>Events: the public list and detail; staff create and update.</summary>
-public sealed class EventFunctions(EventCatalog catalog)
+public sealed class EventFunctions(EventCatalog catalog, PublishedEventsPage publishedPage)
 {
     [Function("ListEvents")]
     public async Task<IActionResult> List(
@@ -16,6 +16,7 @@ public sealed class EventFunctions(EventCatalog catalog)
         CancellationToken cancellationToken)
     {
         var (track, from, to) = EventFilters.Parse(request.Query["track"], request.Query["from"], request.Query["to"]);
+        if (from is null && to is null) return new FileContentResult(await publishedPage.JsonAsync(track, cancellationToken), PublishedEventsPage.ContentType);
         var events = await catalog.ListPublishedAsync(track, from, to, cancellationToken);
         return new OkObjectResult(new Page<EventView>(events, null));
     }

@@ -62,7 +62,31 @@ public sealed record EventSnapshot(ForumEvent Event, SeatCounts Seats);
 
 /// <summary>Every event of the catalogue at one moment (cached as one entry).</summary>
 [ImmutableObject(true)]
-public sealed record CatalogSnapshot(IReadOnlyList<EventSnapshot> Events);
+public sealed record CatalogSnapshot(IReadOnlyList<EventSnapshot> Events)
+{
+    /// <summary>The published events as the public sees them at <paramref name="now"/>, by start time.</summary>
+    public IReadOnlyList<EventView> Published(EventTrack? track, DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset now) =>
+        Events
+            .Where(s => s.Event.Status == EventStatus.Published)
+            .Where(s => track is null || s.Event.Track == track)
+            .Where(s => from is null || s.Event.EndsAt >= from)
+            .Where(s => to is null || s.Event.StartsAt <= to)
+            .OrderBy(s => s.Event.StartsAt).ThenBy(s => s.Event.EventId, StringComparer.Ordinal)
+            .Select(s => EventView.Of(s.Event, s.Seats, now))
+            .ToList();
+
+    /// <summary>
+    /// The first registration opening or closing after <paramref name="now"/> among the published events: until
+    /// then every view of this snapshot reads the same, because the window is all a view takes from the clock.
+    /// </summary>
+    public DateTimeOffset NextWindowChange(DateTimeOffset now) =>
+        Events
+            .Where(s => s.Event.Status == EventStatus.Published)
+            .SelectMany(s => new[] { s.Event.RegistrationOpensAt, s.Event.RegistrationClosesAt })
+            .Where(t => t > now)
+            .DefaultIfEmpty(DateTimeOffset.MaxValue)
+            .Min();
+}
 
 /// <summary>How long a process serves public reads from memory. Writes in the same process clear their entries at once.</summary>
 public sealed class EventCacheOptions

@@ -115,19 +115,12 @@ public sealed class EventCatalog(StorageAccount storage, RegistrationChanges cha
         }, cancellationToken);
 
     /// <summary>Published events, soonest first: of a track, and overlapping [from, to] when given.</summary>
-    public async Task<IReadOnlyList<EventView>> ListPublishedAsync(EventTrack? track, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var catalog = await CachedAsync(ListKey, _cacheOptions.List, ReadCatalogAsync, cancellationToken);
-        return catalog.Events
-            .Where(s => s.Event.Status == EventStatus.Published)
-            .Where(s => track is null || s.Event.Track == track)
-            .Where(s => from is null || s.Event.EndsAt >= from)
-            .Where(s => to is null || s.Event.StartsAt <= to)
-            .OrderBy(s => s.Event.StartsAt).ThenBy(s => s.Event.EventId, StringComparer.Ordinal)
-            .Select(s => EventView.Of(s.Event, s.Seats, now))
-            .ToList();
-    }
+    public async Task<IReadOnlyList<EventView>> ListPublishedAsync(EventTrack? track, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
+        (await SnapshotAsync(cancellationToken)).Published(track, from, to, time.GetUtcNow());
+
+    /// <summary>The catalogue as this process serves it now: the same instance until the cached entry expires or a write here clears it.</summary>
+    public ValueTask<CatalogSnapshot> SnapshotAsync(CancellationToken cancellationToken) =>
+        CachedAsync(ListKey, _cacheOptions.List, ReadCatalogAsync, cancellationToken);
 
     /// <summary>For the chatbot: published events whose registration is open right now, with the seats left.</summary>
     public async Task<IReadOnlyList<EventSummary>> ListOpenForRegistrationAsync(CancellationToken cancellationToken) =>
