@@ -195,7 +195,7 @@ public sealed class MandateAnswerer
         // Cut before any matching: a 250 KB message must cost no more than a 500-character one.
         if (question.Length > MaxQuestionLength) question = question[..MaxQuestionLength];
         question = question.Trim();
-        return GlossaryMatcher.HasChinese(question) ? AskChinese(question) : AskEnglish(question, null, chinese: false);
+        return GlossaryMatcher.HasChinese(question) ? AskChinese(question) : AskEnglish(question, null, chinese: false, asked: question);
     }
 
     /// <summary>The whole text of a section by id (the "Show the whole duty" follow-up), or null.</summary>
@@ -206,17 +206,23 @@ public sealed class MandateAnswerer
         var matches = _glossary.Match(question);
         var votes = new Dictionary<int, float>();
         var english = new StringBuilder(GlossaryMatcher.WithoutChinese(question));
+        var specific = matches.Any(t => !t.Generic);
         foreach (var term in matches)
         {
-            foreach (var id in term.Sections) votes[_positionOf[id]] = votes.GetValueOrDefault(_positionOf[id]) + term.Zh.Length / (float)term.Sections.Length;
+            // Longer terms say more; the main section gets the term's whole vote, the others half; a generic term
+            // beside a specific one only a quarter.
+            var vote = term.Zh.Length * (term.Generic && specific ? 0.25f : 1f);
+            for (var i = 0; i < term.Sections.Length; i++) votes[_positionOf[term.Sections[i]]] = votes.GetValueOrDefault(_positionOf[term.Sections[i]]) + (i == 0 ? vote : vote / 2);
             foreach (var en in term.En) english.Append(' ').Append(en);
         }
 
         if (matches.Count == 0 && english.ToString().Trim().Length == 0) return Refusal([], chinese: true);
-        return AskEnglish(english.ToString(), votes, chinese: true);
+        return AskEnglish(english.ToString(), votes, chinese: true, asked: question);
     }
 
-    private MandateAnswer AskEnglish(string question, Dictionary<int, float>? votes, bool chinese)
+    /// <param name="question">The question in English: as asked, or a Chinese one's English words and glossary terms.</param>
+    /// <param name="asked">The question as asked, for the practical-detail cue, which reads Chinese too.</param>
+    private MandateAnswer AskEnglish(string question, Dictionary<int, float>? votes, bool chinese, string asked)
     {
         var slots = Slots(question);
         var weighted = new List<(string Term, float Weight)>();
@@ -256,7 +262,7 @@ public sealed class MandateAnswerer
             Unknown = UnknownShare(subject),
             Spread = dense is null ? 0 : dense[best].Cosine - dense.Average(d => d.Cosine),
             OutOfScopeWords = OutOfScopeShare(subject),
-            PracticalDetail = PracticalDetails.Asked(question) is null ? 0 : 1,
+            PracticalDetail = PracticalDetails.Asked(asked) is null ? 0 : 1,
         };
         var confidence = Confidence(features, glossaryVoted, slots, best);
         if (confidence < Threshold)
@@ -339,8 +345,8 @@ public sealed class MandateAnswerer
     /// <summary>The calibrated probability that the section answers the question.</summary>
     private double Confidence(ConfidenceFeatures features, bool glossaryVoted, List<Slot> slots, int section)
     {
-        // A glossary term in a Chinese question names its sections outright.
-        if (glossaryVoted) return features.Coverage;
+        // A glossary term in a Chinese question names its sections outright, unless the question asks a practical detail.
+        if (glossaryVoted) return features.PracticalDetail > 0 ? 0 : features.Coverage;
         if (Options.Mode == Retrieval.Bm25) return Confident(features.Coverage, MatchedWeight(slots, section)) ? Math.Max(features.Coverage, Threshold) : features.Coverage * Threshold;
         return Logistic(features);
     }

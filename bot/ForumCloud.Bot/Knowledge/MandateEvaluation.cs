@@ -36,9 +36,9 @@ public static class MandateEvaluation
 
             onTopic++;
             if (!answer.Answered) falseRefusals++;
-            if (got.Count > 0 && expect.Contains(got[0])) top1++;
+            if (got.Count > 0 && Expected(expect, got[0])) top1++;
             else misses?.WriteLine($"MISS top1 [{string.Join(",", expect)}] {(answer.Answered ? "" : "(refused) ")}{question} -> {string.Join(",", got)} | {string.Join(" / ", answer.SuggestedSections)} {Describe(answerer, answer)}");
-            if (got.Take(3).Any(expect.Contains)) top3++;
+            if (got.Take(3).Any(g => Expected(expect, g))) top3++;
         }
 
         latencies.Sort();
@@ -145,6 +145,13 @@ public static class MandateEvaluation
         var expect = node["expect"]?.AsArray().Select(e => e!.GetValue<string>()).ToList() ?? [];
         return (question, expect);
     }
+
+    /// <summary>
+    /// Whether a cited section is one the question expects. A duty the index splits into parts ("XX", functional
+    /// transformations, is XX.1 to XX.5) is expected whole: any of its parts answers it.
+    /// </summary>
+    private static bool Expected(List<string> expect, string section) =>
+        expect.Any(e => section == e || section.StartsWith(e + ".", StringComparison.Ordinal));
 
     private static double Share(int count, int total) => total == 0 ? 0 : Math.Round(count / (double)total, 3);
 

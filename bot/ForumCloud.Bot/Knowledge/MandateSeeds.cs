@@ -82,5 +82,9 @@ public sealed record MandateSeeds(
     private sealed record CalibrationDocument(Dictionary<string, double>? Weights);
 }
 
-/// <summary>A Chinese term, the English words it stands for, and the sections it points to.</summary>
-public sealed record GlossaryTerm(string Zh, string[] En, string[] Sections);
+/// <summary>
+/// A Chinese term, the English words it stands for, and the sections it points to, the main one first. A generic term
+/// (the commission's own names, "Zhongguancun", "international") is in many questions about other duties; it decides
+/// the section only when no specific term is found.
+/// </summary>
+public sealed record GlossaryTerm(string Zh, string[] En, string[] Sections, bool Generic = false);

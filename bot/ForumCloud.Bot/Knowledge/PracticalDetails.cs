@@ -31,6 +31,31 @@ public static partial class PracticalDetails
         if (Matches(TouristVisa(), question)) return "tourist visa";
         if (Matches(Sightseeing(), question)) return "sightseeing";
         if (Matches(PersonalAdvice(), question)) return "personal advice";
+        if (Matches(PersonalPaperwork(), question)) return "personal paperwork";
+        if (Matches(History(), question)) return "history";
+        if (Matches(OtherCities(), question)) return "another city's office";
+        return GlossaryMatcher.HasChinese(question) ? AskedInChinese(question) : null;
+    }
+
+    /// <summary>
+    /// The same kinds asked in Chinese, plus what Chinese questions about the commission ask most often besides its
+    /// duties: another city's science office, the commission's history, daily life in Zhongguancun, and writing an
+    /// application for someone. A Chinese question's section comes from the glossary, which names its terms'
+    /// sections outright, so for it this cue refuses on its own (<see cref="MandateAnswerer"/>).
+    /// </summary>
+    private static string? AskedInChinese(string question)
+    {
+        if (Matches(ChineseContact(), question)) return "contact details";
+        if (Matches(ChineseHours(), question)) return "opening hours";
+        if (Matches(ChineseWhereabouts(), question)) return "address";
+        if (Matches(ChinesePrices(), question)) return "price";
+        if (Matches(ChineseJobs(), question)) return "job openings";
+        if (Matches(ChineseShares(), question)) return "shares";
+        if (Matches(ChineseLodgingAndSights(), question)) return "lodging";
+        if (Matches(ChinesePersonalMatters(), question)) return "personal advice";
+        if (Matches(ChineseOtherPlaces(), question)) return "another city's office";
+        if (Matches(ChineseHistory(), question)) return "history";
+        if (Matches(ChineseDailyLife(), question)) return "daily life";
         return null;
     }
 
@@ -91,4 +116,52 @@ public static partial class PracticalDetails
     // a person's own tax, legal or medical matter
     [GeneratedRegex(@"\b(income|personal)\s+tax(es)?\b|\btax\s+(returns?|deductions?|refunds?|rates?|advice|bill)\b|\blawyers?\b|\battorneys?\b|\blegal\s+(advice|rights|aid|help)\b|\bmy\s+(legal\s+)?rights\b|\b(doctors?|dentists?|clinics?|hospitals?|pharmac(y|ies)|emergency\s+rooms?)\b|\b(toothache|fever|sore\s+throat|injur(y|ed)|broke\s+my)\b|\bmedical\s+(insurance|treatment|advice|care)\b", Options, TimeoutMs)]
     private static partial Regex PersonalAdvice();
+
+    // 电话, 联系方式, 邮箱, 微信号, 官网 and who holds an office now or did before.
+    [GeneratedRegex(@"电话|手机号|联系方式|联系人是谁|邮箱|传真|微信号|公众号|热线|官网|网址|(主任|局长|书记|领导|负责人)(是谁|叫什么)|谁是(现任)?(主任|局长|书记|领导)|现任.{0,8}(主任|局长|书记|领导)|历任", Options, TimeoutMs)]
+    private static partial Regex ChineseContact();
+
+    [GeneratedRegex(@"几点(开门|关门|上班|下班|办公)|(营业|办公|上班|工作|开放|接待)时间|(周末|节假日|周六|周日|星期天)(上班|开门|办公|开放)|(开门|关门)", Options, TimeoutMs)]
+    private static partial Regex ChineseHours();
+
+    // An address or the way there; "where does the commission work on X" is not asked this way.
+    [GeneratedRegex(@"地址|办公地点|在哪(里|儿)?办公|怎么(走|坐车)|坐(几路|地铁|公交)|地铁|公交|几号线|停车", Options, TimeoutMs)]
+    private static partial Regex ChineseWhereabouts();
+
+    [GeneratedRegex(@"多少钱|价格|价钱|门票|房租|租金|房价|工资|薪水|薪资|待遇|月薪|年薪|预算.{0,12}多少|多少亿", Options, TimeoutMs)]
+    private static partial Regex ChinesePrices();
+
+    [GeneratedRegex(@"招聘|招人|在招|招公务员|公务员考试|考公|考编|实习生?|求职|应聘|岗位空缺", Options, TimeoutMs)]
+    private static partial Regex ChineseJobs();
+
+    [GeneratedRegex(@"股票|股价|炒股|买股|股份|概念股|理财|基金定投", Options, TimeoutMs)]
+    private static partial Regex ChineseShares();
+
+    [GeneratedRegex(@"酒店|宾馆|住宿|民宿|旅游|景点|好玩|游玩|打卡|高铁|火车票|机票|车票|签证|续签|居留许可", Options, TimeoutMs)]
+    private static partial Regex ChineseLodgingAndSights();
+
+    // One's own court case, tax, health or paperwork, and writing an application for someone.
+    [GeneratedRegex(@"起诉|法院|打官司|律师|投诉|报警|被坑|个税|个人所得税|关税|报关|看病|医院|挂号|帮我写|代写|替我写|写一份|怎么写", Options, TimeoutMs)]
+    private static partial Regex ChinesePersonalMatters();
+
+    [GeneratedRegex(@"(上海|深圳|广州|杭州|南京|武汉|成都|重庆|苏州|西安|合肥|天津|江苏|浙江|广东|山东|河北)(市|省)?的?(科委|科技局|科技厅|科学技术委员会|科学技术局)", Options, TimeoutMs)]
+    private static partial Regex ChineseOtherPlaces();
+
+    [GeneratedRegex(@"哪一?年成立|成立于|成立时间|什么时候成立|历史沿革", Options, TimeoutMs)]
+    private static partial Regex ChineseHistory();
+
+    [GeneratedRegex(@"餐厅|饭店|饭馆|美食|好吃|吃饭|外卖|咖啡|奶茶|天气|气温|下雨|电影|购物|商场|便宜|买手机|买电脑|电子市场|健身|买房|租房|学区|幼儿园|户口|落户|社保|公积金|驾照|车牌|摇号", Options, TimeoutMs)]
+    private static partial Regex ChineseDailyLife();
+
+    // One's own permits, accounts and company papers, a court case, or a check of one's own work.
+    [GeneratedRegex(@"\b(residence|work|driving|parking)\s+permits?\b.*\b(renew|renewal|extend|expired?|expiring|apply|get)\b|\b(renew|extend)\s+(my|a|our)\s+(residence|work)\s+permit\b|\bbank\s+accounts?\b|\bbusiness\s+licen[cs]es?\b|\bregister\s+(a|my|our|the)\s+(new\s+)?(company|business|firm)\b|\b(sue|suing|lawsuit)\b|\bwhich\s+court\b|\bplagiarism\s+check\b|\b(check|proofread|review|write)\s+my\s+(thesis|paper|essay|application|proposal)\b", Options, TimeoutMs)]
+    private static partial Regex PersonalPaperwork();
+
+    // The commission's own history: when it was founded, who led it before.
+    [GeneratedRegex(@"\bwhen\s+was\b.*\b(founded|established|set\s+up|created)\b|\b(past|former|previous)\s+(heads|directors|chairm[ae]n|leaders)\b|\bhistory\s+of\s+the\s+(commission|committee)\b", Options, TimeoutMs)]
+    private static partial Regex History();
+
+    // Another city's science office or park: the mandate is Beijing's.
+    [GeneratedRegex(@"\b(shenzhen|shanghai|guangzhou|hangzhou|nanjing|wuhan|chengdu|chongqing|suzhou|xi'an|hefei)('s)?\s+([\w-]+\s+){0,3}(science\s+park|high-tech\s+(zone|park)|science\s+(commission|bureau)|technology\s+(commission|bureau))\b", Options, TimeoutMs)]
+    private static partial Regex OtherCities();
 }

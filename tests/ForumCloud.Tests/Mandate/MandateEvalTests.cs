@@ -48,6 +48,22 @@ public sealed class MandateEvalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Second_dev_sets_in_chinese_and_english_keep_what_the_glossary_and_the_cues_reached()
+    {
+        // Written by a colleague from mandate.txt alone and tuned on (the glossary, the Chinese and the new English
+        // practical-detail cues); the holdouts 4 and zh were written at the same time and not tuned on.
+        var chinese = Run("mandate-dev2-zh.jsonl");
+        Assert.True(chinese.OnTopic >= 150 && chinese.OffTopic >= 30, $"{chinese.OnTopic} on-topic, {chinese.OffTopic} must-refuse questions");
+        Assert.True(chinese.Top1 >= 0.93, $"top1 {chinese.Top1}");
+        Assert.True(chinese.Refused >= 0.95, $"refused {chinese.Refused}");
+        Assert.True(chinese.FalseRefusals <= 0.03 * chinese.OnTopic, $"false refusals {chinese.FalseRefusals}");
+        var english = Run("mandate-dev2-en.jsonl");
+        Assert.True(english.Top3 >= 0.92, $"top3 {english.Top3}");
+        Assert.True(english.Refused >= 0.95, $"refused {english.Refused}");
+        Assert.True(english.FalseRefusals <= 0.03 * english.OnTopic, $"false refusals {english.FalseRefusals}");
+    }
+
+    [Fact]
     public void The_english_set_asks_about_every_section_at_least_three_times()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "eval", "mandate-en.jsonl")).Where(l => l.Trim().Length > 0);
