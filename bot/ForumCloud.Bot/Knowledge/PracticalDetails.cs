@@ -34,6 +34,7 @@ public static partial class PracticalDetails
         if (Matches(PersonalPaperwork(), question)) return "personal paperwork";
         if (Matches(History(), question)) return "history";
         if (Matches(OtherCities(), question)) return "another city's office";
+        if (Matches(DailyLife(), question)) return "daily life";
         return GlossaryMatcher.HasChinese(question) ? AskedInChinese(question) : null;
     }
 
@@ -154,7 +155,7 @@ public static partial class PracticalDetails
     private static partial Regex ChineseDailyLife();
 
     // One's own permits, accounts and company papers, a court case, or a check of one's own work.
-    [GeneratedRegex(@"\b(residence|work|driving|parking)\s+permits?\b.*\b(renew|renewal|extend|expired?|expiring|apply|get)\b|\b(renew|extend)\s+(my|a|our)\s+(residence|work)\s+permit\b|\bbank\s+accounts?\b|\bbusiness\s+licen[cs]es?\b|\bregister\s+(a|my|our|the)\s+(new\s+)?(company|business|firm)\b|\b(sue|suing|lawsuit)\b|\bwhich\s+court\b|\bplagiarism\s+check\b|\b(check|proofread|review|write)\s+my\s+(thesis|paper|essay|application|proposal)\b", Options, TimeoutMs)]
+    [GeneratedRegex(@"\b(residence|work|driving|parking)\s+permits?\b.*\b(renew|renewal|extend|expired?|expiring|apply|get)\b|\b(renew|extend)\s+(my|a|our)\s+(residence|work)\s+permit\b|\bbank\s+accounts?\b|\bdriv(ing|er'?s)\s+licen[cs]es?\b|\bbusiness\s+licen[cs]es?\b|\bregister\s+(a|my|our|the)\s+(new\s+)?(company|business|firm)\b|\b(sue|suing|lawsuit)\b|\bwhich\s+court\b|\bplagiarism\s+check\b|\b(check|proofread|review|write)\s+my\s+(thesis|paper|essay|application|proposal)\b", Options, TimeoutMs)]
     private static partial Regex PersonalPaperwork();
 
     // The commission's own history: when it was founded, who led it before.
@@ -164,4 +165,8 @@ public static partial class PracticalDetails
     // Another city's science office or park: the mandate is Beijing's.
     [GeneratedRegex(@"\b(shenzhen|shanghai|guangzhou|hangzhou|nanjing|wuhan|chengdu|chongqing|suzhou|xi'an|hefei)('s)?\s+([\w-]+\s+){0,3}(science\s+park|high-tech\s+(zone|park)|science\s+(commission|bureau)|technology\s+(commission|bureau))\b", Options, TimeoutMs)]
     private static partial Regex OtherCities();
+
+    // Daily life on arrival: a SIM card, a VPN, the weather, a pool or gym, a meal, the way from the airport.
+    [GeneratedRegex(@"\bsim\s+cards?\b|\bvpns?\b|\bweather\b|\bhow\s+(cold|hot|warm|humid)\s+(is|does|gets?)\b|\bswimming\s+pools?\b|\bgyms?\b|\brestaurants?\b|\bcaf(e|é)s?\b|\bcoffee\s+shops?\b|\bfrom\s+the\s+airport\b", Options, TimeoutMs)]
+    private static partial Regex DailyLife();
 }
