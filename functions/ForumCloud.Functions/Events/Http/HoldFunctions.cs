@@ -34,7 +34,7 @@ public sealed class HoldFunctions(RegistrationHolds holds, Delegations delegatio
         var id = RouteIds.Require(Partners.PartnerRegistry.PartnerIds, partnerId);
         var body = await RequestBody.ReadJsonAsync<DelegationRequest>(request, cancellationToken);
         var key = request.Headers.TryGetValue(RegistrationFunctions.IdempotencyKeyHeader, out var values) ? values.ToString() : null;
-        var (receipt, replayed) = await delegations.RegisterAsync(id, body, key, request.Headers[RegistrationFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var (receipt, replayed) = await delegations.RegisterAsync(id, body, key, AccessToken.Of(request), cancellationToken);
         if (replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         return new OkObjectResult(receipt);
     }

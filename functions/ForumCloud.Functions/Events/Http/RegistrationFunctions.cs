@@ -14,8 +14,6 @@ public sealed class RegistrationFunctions(RegistrationDesk desk)
 {
     public const string ManageTokenHeader = "X-Manage-Token";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
-    public const string AccessTokenHeader = Partners.PartnerFunctions.AccessTokenHeader;
-
     [Function("Register")]
     public async Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/{eventId}/registrations")] HttpRequest request,
@@ -25,7 +23,7 @@ public sealed class RegistrationFunctions(RegistrationDesk desk)
         var id = RouteIds.Require(RouteIds.EventSlug, eventId);
         var body = await RequestBody.ReadJsonAsync<RegistrationRequest>(request, cancellationToken);
         var key = request.Headers.TryGetValue(IdempotencyKeyHeader, out var values) ? values.ToString() : null;
-        var outcome = await desk.RegisterAsync(id, body, key, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        var outcome = await desk.RegisterAsync(id, body, key, AccessToken.Of(request), cancellationToken);
         if (outcome.Hold is { } hold) return new ObjectResult(hold) { StatusCode = StatusCodes.Status202Accepted };
         if (outcome.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         return new CreatedResult($"/api/registrations/{outcome.Receipt!.Code}", outcome.Receipt);

@@ -43,7 +43,7 @@ public sealed class ApplicantFunctions(ApplicantRegistry applicants, ILogger<App
         CancellationToken cancellationToken)
     {
         var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
-        var erased = await applicants.EraseContactAsync(id, request.Headers[Partners.PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var erased = await applicants.EraseContactAsync(id, AccessToken.Of(request), cancellationToken);
         logger.LogInformation("Applicant {ApplicantId} contact erased at its request", erased.ApplicantId);
         return new OkObjectResult(ApplicantView.Of(erased, forStaff: false));
     }

@@ -16,7 +16,6 @@ public sealed class FilingFunctions(
     FilingVoids voids,
     ILogger<FilingFunctions> logger)
 {
-    public const string AccessTokenHeader = "X-Access-Token";
     private static readonly IdKind FilingId = RouteIds.Generated("fil", "filing");
 
     [Function("SubmitFiling")]
@@ -25,7 +24,7 @@ public sealed class FilingFunctions(
         CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadJsonAsync<FilingSubmissionRequest>(request, cancellationToken);
-        var accepted = await submissions.SubmitAsync(body, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        var accepted = await submissions.SubmitAsync(body, AccessToken.Of(request), cancellationToken);
         return new AcceptedResult(accepted.StatusUrl, accepted);
     }
 
@@ -36,7 +35,7 @@ public sealed class FilingFunctions(
         CancellationToken cancellationToken)
     {
         var id = RouteIds.Require(FilingId, filingId);
-        return new OkObjectResult(await views.ForApplicantAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken));
+        return new OkObjectResult(await views.ForApplicantAsync(id, AccessToken.Of(request), cancellationToken));
     }
 
     [Function("ListFilings")]

@@ -15,9 +15,8 @@ public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBo
         string partnerId,
         CancellationToken cancellationToken)
     {
-        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
         // The token first: a caller who cannot open the partner learns nothing from validating its body.
-        var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var partner = await partners.OpenAsync(request, partnerId, cancellationToken);
         var body = await RequestBody.ReadJsonAsync<CooperationCreate>(request, cancellationToken);
         var created = await book.CreateAsync(partner, body, $"partner:{partner.PartnerId}", cancellationToken);
         logger.LogInformation("Cooperation {CooperationId} proposed by partner {PartnerId}", created.CooperationId, partner.PartnerId);
@@ -31,7 +30,7 @@ public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBo
         CancellationToken cancellationToken)
     {
         var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
-        var record = await book.GetForPartnerAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var record = await book.GetForPartnerAsync(id, AccessToken.Of(request), cancellationToken);
         return new OkObjectResult(record);
     }
 
@@ -41,8 +40,7 @@ public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBo
         string partnerId,
         CancellationToken cancellationToken)
     {
-        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-        var partner = await partners.OpenAsync(id, request.Headers[PartnerFunctions.AccessTokenHeader].ToString(), cancellationToken);
+        var partner = await partners.OpenAsync(request, partnerId, cancellationToken);
         var q = request.Query;
         // The staff query with the partner filter fixed to the token's partner.
         var filter = CooperationFilter.Parse(q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };

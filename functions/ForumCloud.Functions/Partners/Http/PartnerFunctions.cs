@@ -13,8 +13,6 @@ namespace ForumCloud.Functions.Partners;
 /// </summary>
 public sealed class PartnerFunctions(PartnerRegistry partners, ILogger<PartnerFunctions> logger)
 {
-    public const string AccessTokenHeader = "X-Access-Token";
-
     [Function("RegisterPartner")]
     public async Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "partners")] HttpRequest request,
@@ -48,8 +46,7 @@ public sealed class PartnerFunctions(PartnerRegistry partners, ILogger<PartnerFu
         string partnerId,
         CancellationToken cancellationToken)
     {
-        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-        var partner = await partners.OpenAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        var partner = await partners.OpenAsync(request, partnerId, cancellationToken);
         return new OkObjectResult(PartnerView.Of(partner));
     }
 
@@ -60,7 +57,7 @@ public sealed class PartnerFunctions(PartnerRegistry partners, ILogger<PartnerFu
         CancellationToken cancellationToken)
     {
         var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-        var partner = await partners.EraseContactAsync(id, request.Headers[AccessTokenHeader].ToString(), cancellationToken);
+        var partner = await partners.EraseContactAsync(id, AccessToken.Of(request), cancellationToken);
         logger.LogInformation("Partner {PartnerId} contact erased at its request", partner.PartnerId);
         return new OkObjectResult(PartnerView.Of(partner));
     }
