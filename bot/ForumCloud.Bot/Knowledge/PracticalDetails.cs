@@ -19,24 +19,16 @@ namespace ForumCloud.Bot.Knowledge;
 public static partial class PracticalDetails
 {
     /// <summary>The kind of detail the question asks for, or null.</summary>
-    public static string? Asked(string question)
-    {
-        if (Matches(ContactDetails(), question)) return "contact details";
-        if (Matches(OpeningHours(), question)) return "opening hours";
-        if (Matches(Whereabouts(), question)) return "address";
-        if (Matches(Prices(), question)) return "price";
-        if (Matches(Jobs(), question)) return "job openings";
-        if (Matches(Shares(), question)) return "shares";
-        if (Matches(Lodging(), question)) return "lodging";
-        if (Matches(TouristVisa(), question)) return "tourist visa";
-        if (Matches(Sightseeing(), question)) return "sightseeing";
-        if (Matches(PersonalAdvice(), question)) return "personal advice";
-        if (Matches(PersonalPaperwork(), question)) return "personal paperwork";
-        if (Matches(History(), question)) return "history";
-        if (Matches(OtherCities(), question)) return "another city's office";
-        if (Matches(DailyLife(), question)) return "daily life";
-        return GlossaryMatcher.HasChinese(question) ? AskedInChinese(question) : null;
-    }
+    public static string? Asked(string question) =>
+        FirstKind(English, question) ?? (GlossaryMatcher.HasChinese(question) ? FirstKind(Chinese, question) : null);
+
+    private static readonly (Func<Regex> Pattern, string Kind)[] English =
+    [
+        (ContactDetails, "contact details"), (OpeningHours, "opening hours"), (Whereabouts, "address"), (Prices, "price"),
+        (Jobs, "job openings"), (Shares, "shares"), (Lodging, "lodging"), (TouristVisa, "tourist visa"),
+        (Sightseeing, "sightseeing"), (PersonalAdvice, "personal advice"), (PersonalPaperwork, "personal paperwork"),
+        (History, "history"), (OtherCities, "another city's office"), (DailyLife, "daily life"),
+    ];
 
     /// <summary>
     /// The same kinds asked in Chinese, plus what Chinese questions about the commission ask most often besides its
@@ -44,19 +36,21 @@ public static partial class PracticalDetails
     /// application for someone. A Chinese question's section comes from the glossary, which names its terms'
     /// sections outright, so for it this cue refuses on its own (<see cref="MandateAnswerer"/>).
     /// </summary>
-    private static string? AskedInChinese(string question)
+    private static readonly (Func<Regex> Pattern, string Kind)[] Chinese =
+    [
+        (ChineseContact, "contact details"), (ChineseHours, "opening hours"), (ChineseWhereabouts, "address"),
+        (ChinesePrices, "price"), (ChineseJobs, "job openings"), (ChineseShares, "shares"),
+        (ChineseLodgingAndSights, "lodging"), (ChinesePersonalMatters, "personal advice"),
+        (ChineseOtherPlaces, "another city's office"), (ChineseHistory, "history"), (ChineseDailyLife, "daily life"),
+    ];
+
+    private static string? FirstKind((Func<Regex> Pattern, string Kind)[] cues, string question)
     {
-        if (Matches(ChineseContact(), question)) return "contact details";
-        if (Matches(ChineseHours(), question)) return "opening hours";
-        if (Matches(ChineseWhereabouts(), question)) return "address";
-        if (Matches(ChinesePrices(), question)) return "price";
-        if (Matches(ChineseJobs(), question)) return "job openings";
-        if (Matches(ChineseShares(), question)) return "shares";
-        if (Matches(ChineseLodgingAndSights(), question)) return "lodging";
-        if (Matches(ChinesePersonalMatters(), question)) return "personal advice";
-        if (Matches(ChineseOtherPlaces(), question)) return "another city's office";
-        if (Matches(ChineseHistory(), question)) return "history";
-        if (Matches(ChineseDailyLife(), question)) return "daily life";
+        foreach (var (pattern, kind) in cues)
+        {
+            if (Matches(pattern(), question)) return kind;
+        }
+
         return null;
     }
 

@@ -73,6 +73,31 @@ public sealed class PracticalDetailsTests
         Assert.Equal(0, answer.Features!.PracticalDetail);
     }
 
+    [Theory]
+    [InlineData("中关村管委会的电话是多少")]
+    [InlineData("外专局周六开门吗")]
+    [InlineData("中关村论坛期间附近的酒店怎么订")]
+    [InlineData("深圳市科技局的高企认定怎么申请")]
+    [InlineData("科委的工作人员待遇好不好")]
+    public void Chinese_practical_questions_are_refused_in_chinese_though_the_glossary_names_a_duty(string question)
+    {
+        var answer = MandateKnowledgeTests.Answerer.Value.Ask(question);
+        Assert.False(answer.Answered, $"answered from {string.Join(",", answer.Sources.Select(s => s.Section))}");
+        Assert.True(answer.Chinese);
+        Assert.Equal(1, answer.Features!.PracticalDetail);
+    }
+
+    [Theory]
+    [InlineData("技术进出口合同找哪个部门", "XV")]
+    [InlineData("外国专家来北京工作归谁管", "XII")]
+    [InlineData("中关村的创业企业知识产权问题谁来服务", "XVII")]
+    public void Chinese_questions_about_the_work_beside_them_are_answered(string question, string section)
+    {
+        var answer = MandateKnowledgeTests.Answerer.Value.Ask(question);
+        Assert.True(answer.Answered);
+        Assert.Equal(section, answer.Sources[0].Section);
+    }
+
     [Fact]
     public void The_calibration_weighs_a_practical_detail_against_answering()
     {
