@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ForumCloud.Functions.Desk;

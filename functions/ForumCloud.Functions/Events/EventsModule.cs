@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

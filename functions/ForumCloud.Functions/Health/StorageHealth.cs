@@ -1,5 +1,3 @@
-using ForumCloud.Functions.Platform;
-
 namespace ForumCloud.Functions.Health;
 
 /// <summary>Asks the table and queue services one cheap question each, within a short deadline.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Fluid;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Mail;
 

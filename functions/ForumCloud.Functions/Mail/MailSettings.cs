@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using MimeKit;
 using Microsoft.Extensions.Configuration;
 

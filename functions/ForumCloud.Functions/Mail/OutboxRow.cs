@@ -1,7 +1,6 @@
 using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Mail;
 

@@ -1,6 +1,5 @@
 using ForumCloud.Bot.Conversation;
 using ForumCloud.Bot.Knowledge;
-using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

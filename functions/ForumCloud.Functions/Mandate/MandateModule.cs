@@ -1,7 +1,6 @@
 using ForumCloud.Bot.Conversation;
 using ForumCloud.Bot.Knowledge;
 using ForumCloud.Functions.Events;
-using ForumCloud.Functions.Platform;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;

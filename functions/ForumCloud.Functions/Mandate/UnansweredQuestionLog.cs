@@ -4,7 +4,6 @@ using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Bot.Conversation;
 using ForumCloud.Functions.Events;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Mandate;
 

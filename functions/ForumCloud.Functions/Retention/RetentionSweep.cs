@@ -2,7 +2,6 @@ using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Events;
 using ForumCloud.Functions.Mail;
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Retention;

@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Events;

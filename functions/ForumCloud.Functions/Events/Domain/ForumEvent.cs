@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

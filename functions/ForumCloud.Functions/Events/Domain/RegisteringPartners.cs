@@ -1,5 +1,4 @@
 using ForumCloud.Functions.Partners;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

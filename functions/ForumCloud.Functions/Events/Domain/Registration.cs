@@ -1,5 +1,4 @@
 using ForumCloud.Functions.Mail;
-using ForumCloud.Functions.Platform;
 using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Events;

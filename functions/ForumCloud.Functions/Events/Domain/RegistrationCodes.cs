@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

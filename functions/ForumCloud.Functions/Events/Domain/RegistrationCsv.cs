@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

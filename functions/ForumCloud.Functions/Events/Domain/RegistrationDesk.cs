@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 using ForumCloud.Functions.Privacy;
 
 namespace ForumCloud.Functions.Events;

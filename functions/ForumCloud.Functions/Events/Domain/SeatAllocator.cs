@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Events;

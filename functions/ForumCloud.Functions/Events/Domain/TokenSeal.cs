@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Configuration;
 
 namespace ForumCloud.Functions.Events;

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

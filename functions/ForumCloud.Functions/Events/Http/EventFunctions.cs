@@ -1,5 +1,4 @@
 using System.Globalization;
-using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

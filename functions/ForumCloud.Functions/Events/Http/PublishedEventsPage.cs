@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

@@ -1,5 +1,3 @@
-using ForumCloud.Functions.Platform;
-
 namespace ForumCloud.Functions.Events;
 
 /// <summary>Which staff changes of a published event every registrant is told about: a new time or venue, or the cancellation.</summary>

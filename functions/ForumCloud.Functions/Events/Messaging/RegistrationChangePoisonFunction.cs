@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ForumCloud.Functions.Events;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ForumCloud.Functions.Mail;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Events;
 

@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>Whether the applicant's contact has proven the address by the emailed link.</summary>

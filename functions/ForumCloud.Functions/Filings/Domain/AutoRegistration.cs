@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Configuration;
 
 namespace ForumCloud.Functions.Filings;

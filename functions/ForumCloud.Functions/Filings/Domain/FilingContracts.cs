@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Filings;
 
 // The wire contract of the filings API (field and enum names are fixed by the issue).

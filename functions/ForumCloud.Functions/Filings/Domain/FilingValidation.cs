@@ -1,5 +1,3 @@
-using ForumCloud.Functions.Platform;
-
 namespace ForumCloud.Functions.Filings;
 
 /// <summary>

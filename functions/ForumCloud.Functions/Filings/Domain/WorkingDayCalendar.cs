@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Filings;
 

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Filings;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Partners;
 

@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Partners;
 
 /// <summary>Where a cooperation record stands; see <see cref="CooperationLifecycle"/> for the moves between them.</summary>

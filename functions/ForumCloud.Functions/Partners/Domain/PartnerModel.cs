@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 namespace ForumCloud.Functions.Partners;
 
 /// <summary>What kind of organisation a partner is.</summary>

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Mail;
-using ForumCloud.Functions.Platform;
 using ForumCloud.Functions.Privacy;
 using Microsoft.Extensions.Caching.Hybrid;
 

@@ -1,4 +1,3 @@
-using ForumCloud.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 
 namespace ForumCloud.Functions.Partners;

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using ForumCloud.Functions.Mail;
-using ForumCloud.Functions.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace ForumCloud.Functions.Partners;

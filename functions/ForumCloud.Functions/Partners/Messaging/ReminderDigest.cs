@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Partners;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Functions.Partners;
 
