@@ -181,11 +181,25 @@ public static class RequestBody
         return new ProblemException(400, "The request body is not valid JSON for this operation.", detail, errors);
     }
 
-    /// <summary>The field a reader problem is at, as the API's JSON path (`contract.number`), or null for the body as a whole.</summary>
-    private static string? FieldOf(JsonException ex) =>
-        string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null
-        : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..]
-        : ex.Path.TrimStart('$');
+    /// <summary>
+    /// The field a reader problem is at, as the API's JSON path (`contract.number`), or null for the body as a whole.
+    /// Names are read case-insensitively, so the path is put in the API's camelCase: a client's `Name` is reported as
+    /// `name`, the key its validation uses.
+    /// </summary>
+    private static string? FieldOf(JsonException ex)
+    {
+        if (string.IsNullOrEmpty(ex.Path) || ex.Path == "$") return null;
+        var path = ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path.TrimStart('$');
+        return string.Join('.', path.Split('.').Select(ApiName));
+    }
+
+    /// <summary>`Parties[0]` → `parties[0]`; a bracketed segment (`['odd name']`) is left as it is.</summary>
+    private static string ApiName(string segment)
+    {
+        var bracket = segment.IndexOf('[');
+        if (bracket == 0) return segment;
+        return bracket < 0 ? JsonNamingPolicy.CamelCase.ConvertName(segment) : JsonNamingPolicy.CamelCase.ConvertName(segment[..bracket]) + segment[bracket..];
+    }
 
     private static string Sentence(string reason) => char.ToUpperInvariant(reason[0]) + reason[1..] + ".";
 

@@ -75,6 +75,20 @@ public sealed class RequestBodyTests
     }
 
     [Fact]
+    public async Task A_field_sent_in_another_case_is_named_as_the_api_spells_it_so_the_validation_does_not_also_call_it_missing()
+    {
+        var body = await ReadAsync<PartProbe>("""{"Direction":"sideways","Note":"kept"}""");
+        var errors = FieldErrors.For(body);
+        errors.Enum("direction", body.Direction);
+
+        var problem = Assert.Throws<ProblemException>(errors.ThrowIfAny);
+
+        Assert.Equal(["direction"], problem.Errors!.Keys);
+        Assert.Equal(["Expected one of import, export."], problem.Errors["direction"]);
+        Assert.Equal("kept", body.Note);
+    }
+
+    [Fact]
     public async Task A_body_that_reads_whole_carries_no_unread_fields_and_one_that_cannot_be_read_in_part_is_refused()
     {
         Assert.Null((await ReadAsync<PartProbe>("""{"count":3}""")).Unreadable);
