@@ -116,7 +116,7 @@ public static partial class PracticalDetails
     [GeneratedRegex(@"电话|手机号|联系方式|联系人是谁|邮箱|传真|微信号|公众号|热线|官网|网址|(主任|局长|书记|领导|负责人)(是谁|叫什么)|谁是(现任)?(主任|局长|书记|领导)|现任.{0,8}(主任|局长|书记|领导)|历任", Options, TimeoutMs)]
     private static partial Regex ChineseContact();
 
-    [GeneratedRegex(@"几点(开门|关门|上班|下班|办公)|(营业|办公|上班|工作|开放|接待)时间|(周末|节假日|周六|周日|星期天)(上班|开门|办公|开放)|(开门|关门)", Options, TimeoutMs)]
+    [GeneratedRegex(@"几点(上班|下班|办公)|(营业|办公|上班|工作|开放|接待)时间|(周末|节假日|周六|周日|星期天)(上班|办公|开放)|开门|关门", Options, TimeoutMs)]
     private static partial Regex ChineseHours();
 
     // An address or the way there; "where does the commission work on X" is not asked this way.
