@@ -59,7 +59,8 @@ switch (command)
     }
     case "sweep" when positional.Count >= 2:
     {
-        // Fusion weights over a small grid on tuning sets (never the holdout): one index, model and vectors for all.
+        // Fusion weights over a small grid on tuning sets (never the holdout): one index, model and vectors for all; only
+        // top1 and top3 are read, so no warm-up passes.
         var lines = positional.Skip(1).SelectMany(File.ReadLines).ToList();
         var seeds = MandateSeeds.Load();
         var index = new MandateIndex(seeds);
@@ -67,17 +68,17 @@ switch (command)
         var vectors = KnowledgeVectors.LoadOrCompute(MandateSeeds.DefaultDirectory, seeds, embedding);
         foreach (var mode in new[] { Retrieval.Bm25, Retrieval.Dense })
         {
-            var summary = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Mode = mode }), lines);
+            var summary = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Mode = mode }), lines, warmPasses: 0);
             Console.WriteLine($"{mode}: top1 {summary.Top1} top3 {summary.Top3}");
         }
 
-        var rrf = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Fusion = Fusion.ReciprocalRank }), lines);
+        var rrf = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Fusion = Fusion.ReciprocalRank }), lines, warmPasses: 0);
         Console.WriteLine($"rrf: top1 {rrf.Top1} top3 {rrf.Top3}");
         foreach (var wd in new[] { 1.0, 2, 3, 5, 8 })
         foreach (var wb in new[] { 0.0, 0.25, 0.5, 1 })
         foreach (var wc in new[] { 0.0, 0.5, 1, 2 })
         {
-            var summary = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Fusion = Fusion.Linear, FusionWeights = [wd, wb, wc] }), lines);
+            var summary = MandateEvaluation.Run(new MandateAnswerer(index, embedding, vectors, options with { Fusion = Fusion.Linear, FusionWeights = [wd, wb, wc] }), lines, warmPasses: 0);
             Console.WriteLine($"linear {wd},{wb},{wc}: top1 {summary.Top1} top3 {summary.Top3}");
         }
 
