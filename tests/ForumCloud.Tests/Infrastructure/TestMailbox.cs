@@ -21,7 +21,9 @@ namespace ForumCloud.Tests.Infrastructure;
 public sealed class TestMailbox : IAsyncDisposable
 {
     private static readonly Lazy<Task<TestMailbox>> SharedInstance = new(() => StartAsync());
-    private readonly ConcurrentQueue<MimeMessage> _received = new();
+    /// <summary>Each message with its recipients read once on arrival: MimeKit fills a message's address lists lazily, so
+    /// two tests reading <c>To</c> of the same message at once could see the list change under them.</summary>
+    private readonly ConcurrentQueue<(string[] To, MimeMessage Message)> _received = new();
     private readonly ConcurrentDictionary<string, int> _refusals = new(StringComparer.OrdinalIgnoreCase);
     private readonly SmtpServer.SmtpServer _server;
     private readonly CancellationTokenSource _stop = new();
@@ -83,7 +85,7 @@ public sealed class TestMailbox : IAsyncDisposable
     }
 
     public IReadOnlyList<MimeMessage> To(string address) =>
-        _received.Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
+        _received.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).Select(m => m.Message).ToList();
 
     /// <summary>
     /// Waits until <paramref name="count"/> messages to the address have arrived whose subject contains <paramref name="subjectPart"/>.
@@ -142,7 +144,8 @@ public sealed class TestMailbox : IAsyncDisposable
             }
 
             using var stream = new MemoryStream(buffer.ToArray());
-            mailbox._received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            mailbox._received.Enqueue(([.. message.To.Mailboxes.Select(b => b.Address)], message));
             return new SmtpResponse(SmtpReplyCode.Ok, "2.0.0 Ok: queued as " + Guid.NewGuid().ToString("N")[..12]);
         }
     }
