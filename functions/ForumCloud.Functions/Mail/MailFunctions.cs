@@ -30,8 +30,8 @@ public sealed class MailFunctions(MailDelivery delivery, MailSweep sweep, MailOu
     {
         var errors = new FieldErrors();
         var status = errors.OptionalEnum<MailStatus>("status", request.Query["status"]);
-        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
+        var page = PageRequest.Read(request.Query, errors);
         errors.ThrowIfAny();
-        return new OkObjectResult(await outbox.ListAsync(status ?? MailStatus.Failed, request.Query["continuation"], pageSize, cancellationToken));
+        return new OkObjectResult(await outbox.ListAsync(status ?? MailStatus.Failed, page.Continuation, page.PageSize, cancellationToken));
     }
 }

@@ -107,8 +107,7 @@ public sealed class MandateFunctions(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/mandate/unanswered")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-        return new OkObjectResult(await unanswered.ListAsync(pageSize, cancellationToken));
+        return new OkObjectResult(await unanswered.ListAsync(PageRequest.Read(request.Query).PageSize, cancellationToken));
     }
 
     private static bool IsAuthenticationFailure(Exception ex) =>

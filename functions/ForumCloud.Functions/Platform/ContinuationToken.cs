@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace ForumCloud.Functions.Platform;
 
@@ -39,15 +40,6 @@ public static class ContinuationToken
         }
     }
 
-    /// <summary>Page size from the query string: default 25, 1–100.</summary>
-    public static int PageSize(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return 25;
-        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 100) return size;
-        throw new ProblemException(400, "The page size is not valid.", "pageSize must be a whole number from 1 to 100.",
-            new Dictionary<string, string[]> { ["pageSize"] = ["Must be from 1 to 100."] });
-    }
-
     private static string Fingerprint(string query) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(query)))[..16];
 
     private static string Checksum(string query, string tableToken) =>
@@ -76,5 +68,35 @@ public static class Paging
         }
 
         return new Page<TItem>([], null);
+    }
+}
+
+/// <summary>A list's paging from its query string: pageSize (default 25, 1–100) and the continuation token.</summary>
+public sealed record PageRequest(int PageSize, string? Continuation)
+{
+    public const int DefaultSize = 25;
+    public const int MaxSize = 100;
+
+    /// <summary>A bad pageSize joins <paramref name="errors"/>, beside the list's filter problems, so one 400 names them all.</summary>
+    public static PageRequest Read(IQueryCollection query, FieldErrors errors)
+    {
+        string? value = query["pageSize"];
+        var size = DefaultSize;
+        if (!string.IsNullOrEmpty(value) && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) && size is >= 1 and <= MaxSize))
+        {
+            errors.Add("pageSize", $"A whole number from 1 to {MaxSize}.");
+            size = DefaultSize;
+        }
+
+        return new PageRequest(size, query["continuation"]);
+    }
+
+    /// <summary>For a list without filters: a bad pageSize is a 400 at once.</summary>
+    public static PageRequest Read(IQueryCollection query)
+    {
+        var errors = new FieldErrors();
+        var page = Read(query, errors);
+        errors.ThrowIfAny();
+        return page;
     }
 }

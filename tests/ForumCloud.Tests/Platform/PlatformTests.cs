@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using ForumCloud.Functions.Platform;
 
 namespace ForumCloud.Tests.Platform;
@@ -38,11 +40,14 @@ public sealed class PlatformTests
         Assert.Equal(400, Assert.Throws<ProblemException>(() => ContinuationToken.Decode("%%%", "status=active")).Status);
     }
 
+    private static QueryCollection Query(string? pageSize) =>
+        new(pageSize is null ? [] : new Dictionary<string, StringValues> { ["pageSize"] = pageSize, ["continuation"] = "abc" });
+
     [Theory]
     [InlineData(null, 25)]
     [InlineData("1", 1)]
     [InlineData("100", 100)]
-    public void Page_sizes_default_and_accept_1_to_100(string? value, int expected) => Assert.Equal(expected, ContinuationToken.PageSize(value));
+    public void Page_sizes_default_and_accept_1_to_100(string? value, int expected) => Assert.Equal(expected, PageRequest.Read(Query(value)).PageSize);
 
     [Theory]
     [InlineData("0")]
@@ -50,7 +55,23 @@ public sealed class PlatformTests
     [InlineData("-1")]
     [InlineData("1e2")]
     [InlineData("ten")]
-    public void Page_sizes_out_of_range_are_400(string value) => Assert.Equal(400, Assert.Throws<ProblemException>(() => ContinuationToken.PageSize(value)).Status);
+    public void Page_sizes_out_of_range_are_400_naming_pageSize(string value)
+    {
+        var problem = Assert.Throws<ProblemException>(() => PageRequest.Read(Query(value)));
+        Assert.Equal(400, problem.Status);
+        Assert.Equal(["pageSize"], problem.Errors!.Keys);
+    }
+
+    [Fact]
+    public void A_bad_page_size_joins_the_filters_errors_rather_than_throwing_alone()
+    {
+        var errors = new FieldErrors();
+        errors.OptionalEnum<ForumCloud.Functions.Filings.FilingStatus>("status", "nonsense");
+        var page = PageRequest.Read(Query("0"), errors);
+        Assert.Equal((25, "abc"), (page.PageSize, page.Continuation));
+        var problem = Assert.Throws<ProblemException>(errors.ThrowIfAny);
+        Assert.Equal(["pageSize", "status"], problem.Errors!.Keys.Order());
+    }
 
     [Fact]
     public void Countries_are_the_249_assigned_codes_and_duty_XV_regions()

@@ -108,6 +108,27 @@ public sealed class BadInputCorpusTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(failures.Count == 0, $"{failures.Count} of {tried}:\n" + string.Join("\n", failures.Take(40)));
     }
 
+    [Fact]
+    public async Task A_list_names_every_bad_query_parameter_in_one_400()
+    {
+        var lists = new (string Path, string[] Parameters, (string, string)? Header)[]
+        {
+            ("api/staff/cooperations", ["status", "country", "type", "partnerId", "expiringWithinDays", "pageSize"], null),
+            ("api/staff/reminders", ["kind", "writtenSince", "pageSize"], null),
+            ($"api/partners/{_partnerId}/cooperations", ["status", "type", "pageSize"], ("X-Access-Token", _partnerToken)),
+            ("api/staff/filings", ["status", "direction", "pageSize"], null),
+            ("api/staff/applicants", ["enterprise", "pageSize"], null),
+            ("api/staff/notices", ["status", "pageSize"], null),
+        };
+        foreach (var (path, parameters, header) in lists)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path + "?" + string.Join("&", parameters.Select(p => p + "=nonsense")));
+            if (header is { } h) request.Headers.Add(h.Item1, h.Item2);
+            var problem = await Problems.JsonAsync(await _runner.Http.SendAsync(request), HttpStatusCode.BadRequest);
+            Assert.Equal(parameters.Order(), problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        }
+    }
+
     private IEnumerable<WriteEndpoint> WriteEndpoints()
     {
         var none = new HashSet<string>();

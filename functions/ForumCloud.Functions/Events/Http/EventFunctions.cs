@@ -46,10 +46,8 @@ public sealed class EventFunctions(EventCatalog catalog, PublishedEventsPage pub
         string eventId,
         CancellationToken cancellationToken)
     {
-        var actor = StaffActor.Of(request);
-        var id = RouteIds.Require(RouteIds.EventSlug, eventId);
-        var forumEvent = ForumEvent.From(await RequestBody.ReadJsonAsync<EventRequest>(request, cancellationToken));
-        return new OkObjectResult(await catalog.UpdateAsync(id, forumEvent, actor.Name, cancellationToken));
+        var (actor, id, body) = await StaffCommand<EventRequest>.ReadAsync(request, RouteIds.EventSlug, eventId, cancellationToken);
+        return new OkObjectResult(await catalog.UpdateAsync(id, ForumEvent.From(body), actor.Name, cancellationToken));
     }
 }
 

@@ -23,8 +23,8 @@ public sealed class StaffRegistrationFunctions(StaffRegistrations staff)
             return new FileContentResult(csv, "text/csv; charset=utf-8; header=present") { FileDownloadName = $"{id}-registrations.csv" };
         }
 
-        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-        return new OkObjectResult(await staff.ListPageAsync(id, request.Query["continuation"], pageSize, cancellationToken));
+        var page = PageRequest.Read(request.Query);
+        return new OkObjectResult(await staff.ListPageAsync(id, page.Continuation, page.PageSize, cancellationToken));
     }
 
     [Function("CheckIn")]

@@ -55,9 +55,9 @@ public sealed class ApplicantFunctions(ApplicantRegistry applicants, ILogger<App
     {
         var errors = new FieldErrors();
         var enterprise = errors.OptionalEnum<EnterpriseVerification>("enterprise", request.Query["enterprise"]) ?? EnterpriseVerification.Unchecked;
+        var page = PageRequest.Read(request.Query, errors);
         errors.ThrowIfAny();
-        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-        return new OkObjectResult(await applicants.ListAsync(enterprise, request.Query["continuation"], pageSize, cancellationToken));
+        return new OkObjectResult(await applicants.ListAsync(enterprise, page.Continuation, page.PageSize, cancellationToken));
     }
 
     [Function("StaffGetApplicant")]
@@ -78,9 +78,7 @@ public sealed class ApplicantFunctions(ApplicantRegistry applicants, ILogger<App
         string applicantId,
         CancellationToken cancellationToken)
     {
-        var actor = StaffActor.Of(request);
-        var id = RouteIds.Require(ApplicantRegistry.ApplicantIds, applicantId);
-        var body = await RequestBody.ReadJsonAsync<EnterpriseDecisionRequest>(request, cancellationToken);
+        var (actor, id, body) = await StaffCommand<EnterpriseDecisionRequest>.ReadAsync(request, ApplicantRegistry.ApplicantIds, applicantId, cancellationToken);
         var decided = await applicants.DecideEnterpriseAsync(id, body, actor, cancellationToken);
         logger.LogInformation("Applicant {ApplicantId} enterprise {Decision}", id, decided.Enterprise);
         return new OkObjectResult(ApplicantView.Of(decided));

@@ -46,9 +46,9 @@ public sealed class FilingFunctions(
         var errors = new FieldErrors();
         var status = errors.OptionalEnum<FilingStatus>("status", request.Query["status"]);
         var direction = errors.OptionalEnum<FilingDirection>("direction", request.Query["direction"]);
+        var paging = PageRequest.Read(request.Query, errors);
         errors.ThrowIfAny();
-        var pageSize = ContinuationToken.PageSize(request.Query["pageSize"]);
-        var page = await store.ListAsync(status, direction, pageSize, request.Query["continuation"], cancellationToken);
+        var page = await store.ListAsync(status, direction, paging.PageSize, paging.Continuation, cancellationToken);
         return new OkObjectResult(page with { Items = page.Items.Select(f => f with { WorkingDaysLeft = deadlines.WorkingDaysLeft(f.DecisionDueBy) }).ToList() });
     }
 
@@ -70,9 +70,7 @@ public sealed class FilingFunctions(
         string filingId,
         CancellationToken cancellationToken)
     {
-        var actor = StaffActor.Of(request);
-        var id = RouteIds.Require(FilingId, filingId);
-        var body = await RequestBody.ReadJsonAsync<StaffDecisionRequest>(request, cancellationToken);
+        var (actor, id, body) = await StaffCommand<StaffDecisionRequest>.ReadAsync(request, FilingId, filingId, cancellationToken);
         await decisions.DecideAsync(id, body, actor, cancellationToken);
         return new OkObjectResult(await views.ForStaffAsync(id, cancellationToken));
     }
@@ -84,9 +82,7 @@ public sealed class FilingFunctions(
         string filingId,
         CancellationToken cancellationToken)
     {
-        var actor = StaffActor.Of(request);
-        var id = RouteIds.Require(FilingId, filingId);
-        var body = await RequestBody.ReadJsonAsync<VoidRequest>(request, cancellationToken);
+        var (actor, id, body) = await StaffCommand<VoidRequest>.ReadAsync(request, FilingId, filingId, cancellationToken);
         await voids.VoidAsync(id, body, actor, cancellationToken);
         logger.LogInformation("Filing {FilingId} voided by staff", id);
         return new OkObjectResult(await views.ForStaffAsync(id, cancellationToken));

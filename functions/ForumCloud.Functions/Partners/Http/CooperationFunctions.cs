@@ -40,10 +40,11 @@ public sealed class CooperationFunctions(PartnerRegistry partners, CooperationBo
         CancellationToken cancellationToken)
     {
         var partner = await partners.OpenAsync(request, partnerId, cancellationToken);
-        var q = request.Query;
+        var (q, errors) = (request.Query, new FieldErrors());
         // The staff query with the partner filter fixed to the token's partner.
-        var filter = CooperationFilter.Parse(q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };
-        var pageSize = ContinuationToken.PageSize(q["pageSize"]);
-        return new OkObjectResult(await query.ListAsync(filter, pageSize, q["continuation"], cancellationToken));
+        var filter = CooperationFilter.Parse(errors, q["status"], null, q["type"], null, null) with { PartnerId = partner.PartnerId };
+        var page = PageRequest.Read(q, errors);
+        errors.ThrowIfAny();
+        return new OkObjectResult(await query.ListAsync(filter, page.PageSize, page.Continuation, cancellationToken));
     }
 }

@@ -14,10 +14,11 @@ public sealed class CooperationStaffFunctions(CooperationBook book, CooperationQ
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/cooperations")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var q = request.Query;
-        var filter = CooperationFilter.Parse(q["status"], q["country"], q["type"], q["partnerId"], q["expiringWithinDays"]);
-        var pageSize = ContinuationToken.PageSize(q["pageSize"]);
-        return new OkObjectResult(await query.ListAsync(filter, pageSize, q["continuation"], cancellationToken));
+        var (q, errors) = (request.Query, new FieldErrors());
+        var filter = CooperationFilter.Parse(errors, q["status"], q["country"], q["type"], q["partnerId"], q["expiringWithinDays"]);
+        var page = PageRequest.Read(q, errors);
+        errors.ThrowIfAny();
+        return new OkObjectResult(await query.ListAsync(filter, page.PageSize, page.Continuation, cancellationToken));
     }
 
     [Function("StaffGetCooperation")]
@@ -38,9 +39,8 @@ public sealed class CooperationStaffFunctions(CooperationBook book, CooperationQ
         string cooperationId,
         CancellationToken cancellationToken)
     {
-        var actor = StaffActor.Of(request);
-        var id = RouteIds.Require(CooperationBook.CooperationIds, cooperationId);
-        var (to, note, version) = CooperationBook.Validate(await RequestBody.ReadJsonAsync<TransitionRequest>(request, cancellationToken));
+        var (actor, id, body) = await StaffCommand<TransitionRequest>.ReadAsync(request, CooperationBook.CooperationIds, cooperationId, cancellationToken);
+        var (to, note, version) = CooperationBook.Validate(body);
         var record = await book.TransitionAsync(id, to, note, version, actor.Name, cancellationToken);
         logger.LogInformation("Cooperation {CooperationId} moved to {Status} (version {Version})", id, record.Status, record.Version);
         return new OkObjectResult(record);
@@ -52,9 +52,10 @@ public sealed class CooperationStaffFunctions(CooperationBook book, CooperationQ
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/reminders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var q = request.Query;
-        var (kind, since) = ReminderDigest.ParseFilter(q["kind"], q["writtenSince"]);
-        var pageSize = ContinuationToken.PageSize(q["pageSize"]);
-        return new OkObjectResult(await reminders.ListAsync(kind, since, pageSize, q["continuation"], cancellationToken));
+        var (q, errors) = (request.Query, new FieldErrors());
+        var (kind, since) = ReminderDigest.ParseFilter(errors, q["kind"], q["writtenSince"]);
+        var page = PageRequest.Read(q, errors);
+        errors.ThrowIfAny();
+        return new OkObjectResult(await reminders.ListAsync(kind, since, page.PageSize, page.Continuation, cancellationToken));
     }
 }

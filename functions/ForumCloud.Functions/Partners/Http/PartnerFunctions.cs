@@ -79,9 +79,7 @@ public sealed class PartnerFunctions(PartnerRegistry partners, ILogger<PartnerFu
         string partnerId,
         CancellationToken cancellationToken)
     {
-        var actor = StaffActor.Of(request);
-        var id = RouteIds.Require(PartnerRegistry.PartnerIds, partnerId);
-        var body = await RequestBody.ReadJsonAsync<PartnerStatusChange>(request, cancellationToken);
+        var (actor, id, body) = await StaffCommand<PartnerStatusChange>.ReadAsync(request, PartnerRegistry.PartnerIds, partnerId, cancellationToken);
         var changed = await partners.SetStatusAsync(id, body, actor, cancellationToken);
         logger.LogInformation("Partner {PartnerId} set to {Status} by staff", id, changed.Status);
         return new OkObjectResult(PartnerView.Of(changed, forStaff: true));

@@ -20,13 +20,11 @@ public sealed record ReminderView(
 /// </summary>
 public sealed class ReminderDigest(StorageAccount storage)
 {
-    public static (ReminderKind? Kind, DateOnly? WrittenSince) ParseFilter(string? kind, string? writtenSince)
+    public static (ReminderKind? Kind, DateOnly? WrittenSince) ParseFilter(FieldErrors errors, string? kind, string? writtenSince)
     {
-        var errors = new FieldErrors();
         var parsedKind = errors.OptionalEnum<ReminderKind>("kind", kind);
 
         var since = errors.OptionalDate("writtenSince", writtenSince);
-        errors.ThrowIfAny();
         return (parsedKind, since);
     }
 

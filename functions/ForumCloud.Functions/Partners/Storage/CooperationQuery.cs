@@ -12,10 +12,9 @@ public sealed record CooperationFilter(
     string? PartnerId = null,
     int? ExpiringWithinDays = null)
 {
-    /// <summary>Reads the query string; unknown values are 400 with field errors, never silently ignored.</summary>
-    public static CooperationFilter Parse(string? status, string? country, string? type, string? partnerId, string? expiringWithinDays)
+    /// <summary>Reads the query string; an unknown value joins <paramref name="errors"/> (a 400 once the caller has read the paging too), never silently ignored.</summary>
+    public static CooperationFilter Parse(FieldErrors errors, string? status, string? country, string? type, string? partnerId, string? expiringWithinDays)
     {
-        var errors = new FieldErrors();
         var parsedStatus = errors.OptionalEnum<CooperationStatus>("status", status);
 
         string? parsedCountry = null;
@@ -32,7 +31,6 @@ public sealed record CooperationFilter(
             else errors.Add("expiringWithinDays", "Must be a whole number of days from 0 to 3660.");
         }
 
-        errors.ThrowIfAny();
         return new CooperationFilter(parsedStatus, parsedCountry, parsedType, string.IsNullOrEmpty(partnerId) ? null : partnerId, days);
     }
 
