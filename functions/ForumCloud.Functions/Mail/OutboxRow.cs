@@ -9,13 +9,8 @@ namespace ForumCloud.Functions.Mail;
 /// how delivery went. The subject and bodies are rendered when the mail is queued, so the row is the log of what
 /// was sent; the QR code and the ICS are made from <see cref="QrPayload"/> and <see cref="Calendar"/> when it is sent.
 /// </summary>
-public sealed class OutboxRow : ITableEntity
+public sealed class OutboxRow : StoredRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string Template { get; set; } = "";
     public string? Language { get; set; }
     public string Recipient { get; set; } = "";

@@ -11,7 +11,7 @@ namespace ForumCloud.Functions.Events;
 /// The seat counts are a copy of the ledger's of version <see cref="LedgerVersion"/>; a copy is replaced only
 /// by one of a higher version, so concurrent writers cannot put older counts back.
 /// </summary>
-public sealed class CatalogRow : ITableEntity
+public sealed class CatalogRow() : StoredRow(Events)
 {
     public const string Events = "events";
 
@@ -25,11 +25,6 @@ public sealed class CatalogRow : ITableEntity
             TableClient.CreateQueryFilter($"PartitionKey eq {Events}"), select: ["RowKey"], cancellationToken: cancellationToken);
         await foreach (var row in rows) yield return row.RowKey;
     }
-
-    public string PartitionKey { get; set; } = Events;
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     /// <summary>The event as staff defined it (JSON of <see cref="ForumEvent"/>).</summary>
     public string Event { get; set; } = "";

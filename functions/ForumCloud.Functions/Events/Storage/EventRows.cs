@@ -29,13 +29,8 @@ public static class EventKeys
     public static string Idempotency(string eventId, string key) => IdempotencyPrefix + Secrets.Hash(eventId + "\u001f" + key);
 }
 
-public sealed class EventRow : ITableEntity
+public sealed class EventRow() : StoredRow(rowKey: EventKeys.Event)
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = EventKeys.Event;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string Title { get; set; } = "";
     public string Track { get; set; } = "";
     public DateTimeOffset StartsAt { get; set; }
@@ -84,13 +79,8 @@ public sealed class EventRow : ITableEntity
 /// The seat ledger: the one row every seat change rewrites, with its ETag as the guard. Capacity lives
 /// here (not only on the event row) so that a capacity change and a seat allocation conflict on it.
 /// </summary>
-public sealed class SeatLedgerRow : ITableEntity
+public sealed class SeatLedgerRow() : StoredRow(rowKey: EventKeys.Ledger)
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = EventKeys.Ledger;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public int Capacity { get; set; }
     public int Confirmed { get; set; }
     public int Waitlisted { get; set; }
@@ -110,13 +100,8 @@ public sealed class SeatLedgerRow : ITableEntity
     public SeatCounts Counts => new(Capacity, Confirmed, Waitlisted);
 }
 
-public sealed class RegistrationRow : ITableEntity
+public sealed class RegistrationRow : StoredRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string Code { get; set; } = "";
     public string Name { get; set; } = "";
     public string Email { get; set; } = "";
@@ -188,13 +173,8 @@ public sealed class RegistrationRow : ITableEntity
 }
 
 /// <summary>One per (event, email): inserted in the allocation transaction, so a second registration of the email fails with 409.</summary>
-public sealed class EmailGuardRow : ITableEntity
+public sealed class EmailGuardRow : StoredRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string Code { get; set; } = "";
 }
 
@@ -203,15 +183,10 @@ public sealed class EmailGuardRow : ITableEntity
 /// derived from the Idempotency-Key itself, which the table never stores: only a client presenting the
 /// same key (and the same body) can get the token back.
 /// </summary>
-public sealed class IdempotencyRow : ITableEntity
+public sealed class IdempotencyRow : StoredRow
 {
     /// <summary>How long a first answer is replayed; after it the key is free again and retention deletes the row.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
-
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     public string Fingerprint { get; set; } = "";
     public string Code { get; set; } = "";
@@ -222,13 +197,8 @@ public sealed class IdempotencyRow : ITableEntity
 }
 
 /// <summary>registrationcodes: PartitionKey = the code's first two characters, RowKey = the code; GET /api/registrations/{code} finds the event's partition.</summary>
-public sealed class CodeIndexRow : ITableEntity
+public sealed class CodeIndexRow : StoredRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string EventId { get; set; } = "";
     public DateTimeOffset ReservedAt { get; set; }
 }
