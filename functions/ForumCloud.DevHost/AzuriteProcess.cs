@@ -41,38 +41,22 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="location">A data folder, or null for in-memory persistence.</param>
     public static async Task<AzuriteProcess> StartAsync(int blobPort, int queuePort, int tablePort, string? location, CancellationToken cancellationToken = default)
     {
-        var executable = FindExecutable();
-        var info = new ProcessStartInfo(executable)
+        var arguments = new List<string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(), "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
         };
-        foreach (var arg in new[]
-                 {
-                     "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
-                     "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(), "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
-                 })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
         if (location is null)
         {
-            info.ArgumentList.Add("--inMemoryPersistence");
+            arguments.Add("--inMemoryPersistence");
         }
         else
         {
             Directory.CreateDirectory(location);
-            info.ArgumentList.Add("--location");
-            info.ArgumentList.Add(location);
+            arguments.AddRange(["--location", location]);
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Azurite did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = LocalTool.Start(FindExecutable(), arguments, "Azurite");
         var azurite = new AzuriteProcess(process, blobPort, queuePort, tablePort);
         try
         {
@@ -138,20 +122,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public static int FreePort() => FreePorts(1)[0];
 
     /// <summary>node_modules/.bin/azurite, looked for upwards from the working directory and from the app's folder.</summary>
-    public static string FindExecutable()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite");
-                if (File.Exists(candidate)) return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(
+    public static string FindExecutable() =>
+        LocalTool.FindUpwards(dir => Path.Combine(dir.FullName, "node_modules", ".bin", "azurite") is var candidate && File.Exists(candidate) ? candidate : null)
+        ?? throw new FileNotFoundException(
             "Azurite is not installed. Run `npm ci` in the repository root (it installs the pinned Azurite from package.json), then try again.");
-    }
 
     public async ValueTask DisposeAsync()
     {

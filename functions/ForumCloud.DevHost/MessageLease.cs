@@ -14,45 +14,23 @@ internal sealed class MessageLease : IAsyncDisposable
 
     private readonly QueueClient _queue;
     private readonly string _messageId;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _renewal;
+    private readonly Renewal _renewal;
 
     public MessageLease(QueueClient queue, string messageId, string popReceipt)
     {
         _queue = queue;
         _messageId = messageId;
         PopReceipt = popReceipt;
-        _renewal = RenewAsync(_stop.Token);
+        // A renewal that fails (storage down) is tried again; the message becomes visible again when the lease ends.
+        _renewal = new Renewal(Visibility / 2, RenewAsync, _ => true);
     }
 
     /// <summary>The receipt of the latest renewal; deleting or releasing the message needs it.</summary>
     public string PopReceipt { get; private set; }
 
-    private async Task RenewAsync(CancellationToken token)
-    {
-        while (!token.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(Visibility / 2, token);
-                PopReceipt = (await _queue.UpdateMessageAsync(_messageId, PopReceipt, visibilityTimeout: Visibility, cancellationToken: token)).Value.PopReceipt;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception)
-            {
-                // Renewal failed (storage down): the message simply becomes visible again when the lease ends.
-            }
-        }
-    }
+    private async Task RenewAsync(CancellationToken token) =>
+        PopReceipt = (await _queue.UpdateMessageAsync(_messageId, PopReceipt, visibilityTimeout: Visibility, cancellationToken: token)).Value.PopReceipt;
 
     /// <summary>Stops renewing; returns when no renewal is in flight, so <see cref="PopReceipt"/> is final.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _renewal;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _renewal.DisposeAsync();
 }

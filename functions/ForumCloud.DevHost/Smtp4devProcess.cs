@@ -33,21 +33,12 @@ public sealed class Smtp4devProcess : IAsyncDisposable
     {
         var root = RepositoryRoot();
         await RunToolRestoreAsync(root, cancellationToken);
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-                 {
-                     "tool", "run", "smtp4dev", "--", $"--urls=http://127.0.0.1:{webPort}", $"--smtpport={smtpPort}", "--bindaddress=127.0.0.1",
-                     "--allowremoteconnections-", "--imapport=", "--pop3port=", "--db=", "--nousersettings",
-                 })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("smtp4dev did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        string[] arguments =
+        [
+            "tool", "run", "smtp4dev", "--", $"--urls=http://127.0.0.1:{webPort}", $"--smtpport={smtpPort}", "--bindaddress=127.0.0.1",
+            "--allowremoteconnections-", "--imapport=", "--pop3port=", "--db=", "--nousersettings",
+        ];
+        var process = LocalTool.Start("dotnet", arguments, "smtp4dev", root);
         var server = new Smtp4devProcess(process, webPort, smtpPort);
         try
         {
@@ -93,18 +84,9 @@ public sealed class Smtp4devProcess : IAsyncDisposable
     }
 
     /// <summary>The folder of .config/dotnet-tools.json, looked for upwards from the working directory and from the app's folder.</summary>
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, ".config", "dotnet-tools.json"))) return dir.FullName;
-            }
-        }
-
-        throw new FileNotFoundException("No .config/dotnet-tools.json found above the working directory: run the runner from the repository.");
-    }
+    private static string RepositoryRoot() =>
+        LocalTool.FindUpwards(dir => File.Exists(Path.Combine(dir.FullName, ".config", "dotnet-tools.json")) ? dir.FullName : null)
+        ?? throw new FileNotFoundException("No .config/dotnet-tools.json found above the working directory: run the runner from the repository.");
 
     public async ValueTask DisposeAsync()
     {

@@ -63,52 +63,39 @@ public sealed class TimerLock(BlobServiceClient blobs, string hostId, string ent
         private readonly BlobLeaseClient _lease;
         private readonly ILogger _logger;
         private readonly CancellationTokenSource _lost;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _renewal;
+        private readonly Renewal _renewal;
+        private DateTime _lastRenewed = DateTime.UtcNow;
 
         internal Held(BlobLeaseClient lease, ILogger logger, CancellationToken stoppingToken)
         {
             _lease = lease;
             _logger = logger;
             _lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            _renewal = RenewAsync();
+            _renewal = new Renewal(LeasePeriod / 3, RenewAsync, KeepsLease);
         }
 
         /// <summary>Cancelled when the lock is lost or the host stops.</summary>
         public CancellationToken Token => _lost.Token;
 
-        private async Task RenewAsync()
+        private async Task RenewAsync(CancellationToken token)
         {
-            var lastRenewed = DateTime.UtcNow;
-            while (!_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await Task.Delay(LeasePeriod / 3, _stop.Token);
-                    await _lease.RenewAsync(cancellationToken: _stop.Token);
-                    lastRenewed = DateTime.UtcNow;
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException)
-                {
-                    // Lost to another instance (409), or storage did not answer for as long as the lease lasts.
-                    if (ex is RequestFailedException { Status: 409 or 412 } || DateTime.UtcNow - lastRenewed >= LeasePeriod)
-                    {
-                        _logger.LogWarning("Timer lock lost ({Error}); this instance stops firing", ex.GetType().Name);
-                        await _lost.CancelAsync();
-                        return;
-                    }
-                }
-            }
+            await _lease.RenewAsync(cancellationToken: token);
+            _lastRenewed = DateTime.UtcNow;
+        }
+
+        /// <summary>Lost to another instance (409, 412), or storage has not answered for as long as the lease lasts.</summary>
+        private bool KeepsLease(Exception ex)
+        {
+            var transient = ex is RequestFailedException or HttpRequestException or AggregateException;
+            if (transient && ex is not RequestFailedException { Status: 409 or 412 } && DateTime.UtcNow - _lastRenewed < LeasePeriod) return true;
+            _logger.LogWarning("Timer lock lost ({Error}); this instance stops firing", ex.GetType().Name);
+            _ = _lost.CancelAsync(); // its callbacks off this loop, which returns at once
+            return false;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            await _renewal;
+            await _renewal.DisposeAsync();
             try
             {
                 await _lease.ReleaseAsync(); // so another instance takes over at once
@@ -119,7 +106,6 @@ public sealed class TimerLock(BlobServiceClient blobs, string hostId, string ent
             }
 
             _lost.Dispose();
-            _stop.Dispose();
         }
     }
 }
