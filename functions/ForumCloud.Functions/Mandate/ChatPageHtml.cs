@@ -26,76 +26,69 @@ internal static class ChatPageHtml
         .Replace("{{NONCE}}", nonce)
         .Replace("{{BUNDLE}}", hasBundle ? "true" : "false");
 
-    private const string Template = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-          <meta charset="utf-8">
-          <meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>Ask the commission — ForumCloud</title>
-          <style>
-            html, body { height: 100%; margin: 0; }
-            body { font-family: system-ui, "WenQuanYi Zen Hei", sans-serif; background: #f4f6f8; color: #1b1f23; display: flex; flex-direction: column; height: 100vh; height: 100dvh; }
-            header { flex: none; background: #0b4f8a; color: #fff; padding: 10px 16px; }
-            header h1 { font-size: 1.05rem; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-            header p { font-size: .8rem; margin: 2px 0 0; opacity: .85; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-            main { flex: 1 1 auto; min-height: 0; width: 100%; max-width: 760px; margin: 0 auto; background: #fff; display: flex; flex-direction: column; }
-            #webchat { flex: 1 1 auto; min-height: 0; }
-            #status { margin: 16px; color: #57606a; }
-            #status[hidden] { display: none; }
-            @media (max-width: 480px) { header p { display: none; } }
-          </style>
-        </head>
-        <body>
-          <header>
-            <h1>Ask the commission · 咨询科委职责</h1>
-            <p>Beijing Municipal Science &amp; Technology Commission / Zhongguancun Administrative Committee — answers quote its mandate</p>
-          </header>
-          <main>
-            <p id="status" role="status">Connecting to the chat… 正在连接…</p>
-            <div id="webchat" role="region" aria-label="Chat"></div>
-          </main>
-          <script nonce="{{NONCE}}">
-          (function () {
-            var api = '{{API_BASE}}';
-            var status = document.getElementById('status');
-            function fail(message) { status.hidden = false; status.textContent = message; }
-            if (!{{BUNDLE}}) { fail('The chat is not available: this build has no Web Chat bundle (run npm ci before building).'); return; }
-            var script = document.createElement('script');
-            script.src = api + '/chat/webchat.js';
-            script.onerror = function () { fail('The chat could not load. Please reload the page.'); };
-            script.onload = start;
-            document.head.appendChild(script);
-            function start() {
-              var chinese = /^zh/i.test(navigator.language || '');
-              fetch(api + '/directline/token', { method: 'POST' })
-                .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
-                .then(function (t) {
-                  var options = { token: t.token };
-                  // The local runner's Direct Line: same origin, polled (Azure's uses its WebSocket stream).
-                  if (t.domain) { options.domain = t.domain; options.webSocket = false; options.pollingInterval = 500; }
-                  var store = window.WebChat.createStore({}, function (s) { return function (next) { return function (action) {
-                    if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
-                      s.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { language: chinese ? 'zh' : 'en' } } });
-                    }
-                    return next(action);
-                  }; }; });
-                  status.hidden = true;
-                  window.WebChat.renderWebChat({
-                    directLine: window.WebChat.createDirectLine(options),
-                    store: store,
-                    locale: chinese ? 'zh-CN' : 'en-US',
-                    overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: 'Ask a question · 请输入您的问题' },
-                    styleOptions: { hideUploadButton: true, bubbleMaxWidth: 600 }
-                  }, document.getElementById('webchat'));
-                  var box = document.querySelector('#webchat input, #webchat textarea');
-                  if (box) box.focus();
-                })
-                .catch(function (e) { fail(e && e.message === '429' ? 'Too many chats from here just now; please wait a minute and reload.' : 'The chat service did not answer. Please reload the page.'); });
-            }
-          })();
-          </script>
-        </body>
-        </html>
+    private static readonly string Template = HtmlPage.Document("en", "Ask the commission — ForumCloud", Style, Body, indexed: true);
+
+    private const string Style = """
+        html, body { height: 100%; margin: 0; }
+        body { font-family: system-ui, "WenQuanYi Zen Hei", sans-serif; background: #f4f6f8; color: #1b1f23; display: flex; flex-direction: column; height: 100vh; height: 100dvh; }
+        header { flex: none; background: #0b4f8a; color: #fff; padding: 10px 16px; }
+        header h1 { font-size: 1.05rem; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+        header p { font-size: .8rem; margin: 2px 0 0; opacity: .85; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+        main { flex: 1 1 auto; min-height: 0; width: 100%; max-width: 760px; margin: 0 auto; background: #fff; display: flex; flex-direction: column; }
+        #webchat { flex: 1 1 auto; min-height: 0; }
+        #status { margin: 16px; color: #57606a; }
+        #status[hidden] { display: none; }
+        @media (max-width: 480px) { header p { display: none; } }
+        """;
+
+    private const string Body = """
+        <header>
+          <h1>Ask the commission · 咨询科委职责</h1>
+          <p>Beijing Municipal Science &amp; Technology Commission / Zhongguancun Administrative Committee — answers quote its mandate</p>
+        </header>
+        <main>
+          <p id="status" role="status">Connecting to the chat… 正在连接…</p>
+          <div id="webchat" role="region" aria-label="Chat"></div>
+        </main>
+        <script nonce="{{NONCE}}">
+        (function () {
+          var api = '{{API_BASE}}';
+          var status = document.getElementById('status');
+          function fail(message) { status.hidden = false; status.textContent = message; }
+          if (!{{BUNDLE}}) { fail('The chat is not available: this build has no Web Chat bundle (run npm ci before building).'); return; }
+          var script = document.createElement('script');
+          script.src = api + '/chat/webchat.js';
+          script.onerror = function () { fail('The chat could not load. Please reload the page.'); };
+          script.onload = start;
+          document.head.appendChild(script);
+          function start() {
+            var chinese = /^zh/i.test(navigator.language || '');
+            fetch(api + '/directline/token', { method: 'POST' })
+              .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+              .then(function (t) {
+                var options = { token: t.token };
+                // The local runner's Direct Line: same origin, polled (Azure's uses its WebSocket stream).
+                if (t.domain) { options.domain = t.domain; options.webSocket = false; options.pollingInterval = 500; }
+                var store = window.WebChat.createStore({}, function (s) { return function (next) { return function (action) {
+                  if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
+                    s.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { language: chinese ? 'zh' : 'en' } } });
+                  }
+                  return next(action);
+                }; }; });
+                status.hidden = true;
+                window.WebChat.renderWebChat({
+                  directLine: window.WebChat.createDirectLine(options),
+                  store: store,
+                  locale: chinese ? 'zh-CN' : 'en-US',
+                  overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: 'Ask a question · 请输入您的问题' },
+                  styleOptions: { hideUploadButton: true, bubbleMaxWidth: 600 }
+                }, document.getElementById('webchat'));
+                var box = document.querySelector('#webchat input, #webchat textarea');
+                if (box) box.focus();
+              })
+              .catch(function (e) { fail(e && e.message === '429' ? 'Too many chats from here just now; please wait a minute and reload.' : 'The chat service did not answer. Please reload the page.'); });
+          }
+        })();
+        </script>
         """;
 }

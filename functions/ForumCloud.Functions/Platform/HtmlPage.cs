@@ -15,6 +15,25 @@ public static class HtmlPage
         return new ContentResult { Content = html, ContentType = "text/html; charset=utf-8", StatusCode = StatusCodes.Status200OK };
     }
 
+    /// <summary>
+    /// Every page's frame: its language, UTF-8, a phone's viewport, its title and style. A page reached by a link that
+    /// carries a token is not <paramref name="indexed"/>.
+    /// </summary>
+    public static string Document(string language, string title, string style, string body, bool indexed = false) => $$"""
+        <!DOCTYPE html>
+        <html lang="{{language}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        {{(indexed ? "" : "<meta name=\"robots\" content=\"noindex\">\n")}}<title>{{title}}</title>
+        <style>{{style}}</style>
+        </head>
+        <body>
+        {{body}}
+        </body>
+        </html>
+        """;
+
     /// <summary>The headers alone, for a page (or a page's script) served as a file (the staff desk).</summary>
     public static void SetHeaders(HttpResponse response, string cacheControl, string? contentSecurityPolicy = null)
     {

@@ -47,23 +47,13 @@ public static class ConfirmPageHtml
     public static string ContentSecurityPolicy { get; } =
         $"default-src 'none'; connect-src 'self'; style-src 'unsafe-inline'; script-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Script)))}'; base-uri 'none'; form-action 'none'";
 
-    public static string Page { get; } = $$"""
-        <!DOCTYPE html>
-        <html lang="zh-Hans">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex">
-        <title>Confirm your registration · 确认报名 — Zhongguancun Forum</title>
-        <style>body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}button{font-size:1.1rem;padding:.6rem 1.4rem}dd.value{font-family:monospace;word-break:break-all}</style>
-        </head>
-        <body>
+    public static string Page { get; } = Platform.HtmlPage.Document("zh-Hans", "Confirm your registration · 确认报名 — Zhongguancun Forum",
+        """body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}button{font-size:1.1rem;padding:.6rem 1.4rem}dd.value{font-family:monospace;word-break:break-all}""",
+        $$"""
         <h1>确认报名 · Confirm your registration</h1>
         <p>请点击按钮确认您的报名。未确认的名额将在保留期结束后释放。<br>Press the button to confirm your registration. An unconfirmed place is released when its hold ends.</p>
         <button id="confirm" type="button">确认报名 · Confirm</button>
         <dl id="result" aria-live="polite"></dl>
         <script>{{Script}}</script>
-        </body>
-        </html>
-        """;
+        """);
 }
