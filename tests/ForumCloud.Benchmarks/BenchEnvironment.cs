@@ -72,6 +72,28 @@ public sealed class BenchEnvironment : IAsyncDisposable
         return Math.Round(count / watch.Elapsed.TotalSeconds, 1);
     }
 
+    /// <summary>
+    /// The storage's floor under one event's burst: <paramref name="transactions"/> entity-group transactions of
+    /// <paramref name="rows"/> inserts each, one after another into one partition, as a seat ledger's commits must
+    /// run (each under the ETag the last one returned). Milliseconds for the whole chain.
+    /// </summary>
+    public async Task<double> SerialTransactionChainMsAsync(int transactions, int rows)
+    {
+        var table = Storage.Table("benchchain" + Guid.NewGuid().ToString("N")[..8]);
+        await table.CreateAsync();
+        var watch = Stopwatch.StartNew();
+        for (var t = 0; t < transactions; t++)
+        {
+            var actions = Enumerable.Range(0, rows).Select(i => new TableTransactionAction(TableTransactionActionType.Add,
+                new TableEntity("p", $"{t:D4}-{i:D3}") { ["Name"] = "Attendee " + i, ["Email"] = $"attendee{i}@example.org", ["Status"] = "waitlisted" }));
+            await table.SubmitTransactionAsync(actions);
+        }
+
+        watch.Stop();
+        await table.DeleteAsync();
+        return Math.Round(watch.Elapsed.TotalMilliseconds, 1);
+    }
+
     /// <summary>Sequential queue sends to a scratch queue.</summary>
     public async Task<double> RawQueueSendRpsAsync(int count = 500)
     {
