@@ -135,8 +135,9 @@ public static partial class PracticalDetails
     [GeneratedRegex(@"酒店|宾馆|住宿|民宿|旅游|景点|好玩|游玩|打卡|高铁|火车票|机票|车票|签证|续签|居留许可", Options, TimeoutMs)]
     private static partial Regex ChineseLodgingAndSights();
 
-    // One's own court case, tax, health or paperwork, and writing an application for someone.
-    [GeneratedRegex(@"起诉|法院|打官司|律师|投诉|报警|被坑|个税|个人所得税|关税|报关|看病|医院|挂号|帮我写|代写|替我写|写一份|怎么写", Options, TimeoutMs)]
+    // One's own court case, tax, health or paperwork, and writing a text for someone (an application, a thesis): "how do I
+    // write" alone is no cue, for "技术进口合同怎么写" asks about the contracts the commission registers.
+    [GeneratedRegex(@"起诉|法院|打官司|律师|投诉|报警|被坑|个税|个人所得税|关税|报关|看病|医院|挂号|帮我写|代写|替我写|给我写|请写一份|(申请书|申报书|论文|作文|简历|文章|计划书|报告|稿子|诗)[^，。？?]{0,6}怎么写", Options, TimeoutMs)]
     private static partial Regex ChinesePersonalMatters();
 
     [GeneratedRegex(@"(上海|深圳|广州|杭州|南京|武汉|成都|重庆|苏州|西安|合肥|天津|江苏|浙江|广东|山东|河北)(市|省)?的?(科委|科技局|科技厅|科学技术委员会|科学技术局)", Options, TimeoutMs)]

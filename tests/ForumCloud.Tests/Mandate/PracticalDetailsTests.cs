@@ -79,6 +79,8 @@ public sealed class PracticalDetailsTests
     [InlineData("中关村论坛期间附近的酒店怎么订")]
     [InlineData("深圳市科技局的高企认定怎么申请")]
     [InlineData("科委的工作人员待遇好不好")]
+    [InlineData("帮我写一份申报北京科技项目的申请书")]
+    [InlineData("高新技术企业认定的申请书怎么写")]
     public void Chinese_practical_questions_are_refused_in_chinese_though_the_glossary_names_a_duty(string question)
     {
         var answer = MandateKnowledgeTests.Answerer.Value.Ask(question);
@@ -89,6 +91,8 @@ public sealed class PracticalDetailsTests
 
     [Theory]
     [InlineData("技术进出口合同找哪个部门", "XV")]
+    [InlineData("技术进口合同怎么写", "XV")]
+    [InlineData("我想写一份技术出口合同，需要登记吗", "XV")]
     [InlineData("外国专家来北京工作归谁管", "XII")]
     [InlineData("中关村的创业企业知识产权问题谁来服务", "XVII")]
     public void Chinese_questions_about_the_work_beside_them_are_answered(string question, string section)
