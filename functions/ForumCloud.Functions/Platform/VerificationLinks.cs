@@ -21,6 +21,14 @@ public static class VerificationLinks
 
     public static string NewToken(string subjectId) => subjectId + "." + Secrets.NewToken();
 
+    /// <summary>
+    /// The link a verification mail carries: the page at <paramref name="pagePath"/> with the token in the fragment
+    /// (#token=…). Browsers do not send fragments, so the token never reaches a server log, and the page (a GET that
+    /// changes nothing) posts it only when the reader presses Confirm.
+    /// </summary>
+    public static string Url(Uri publicBaseUrl, string pagePath, string token) =>
+        new Uri(publicBaseUrl, pagePath) + "#token=" + Uri.EscapeDataString(token);
+
     /// <summary>The subject id a token names, or null for anything that is not shaped like one of ours.</summary>
     public static string? SubjectOf(string? token)
     {

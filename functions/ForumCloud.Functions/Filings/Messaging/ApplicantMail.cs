@@ -2,7 +2,7 @@ using ForumCloud.Functions.Mail;
 
 namespace ForumCloud.Functions.Filings;
 
-/// <summary>The applicant verification mail; as for partners, the token travels in the link's fragment (never in a server log).</summary>
+/// <summary>The applicant verification mail; its link keeps the token out of server logs (<see cref="VerificationLinks.Url"/>).</summary>
 public static class ApplicantMail
 {
     public const string VerificationTemplate = "applicant-verification";
@@ -18,7 +18,7 @@ public static class ApplicantMail
         };
         return new MailRequest(new OutboxKey("applicant-" + applicant.ApplicantId, "verification"), applicant.ContactEmail, applicant.ContactName, VerificationTemplate, null, model)
         {
-            ActionUrl = new Uri(publicBaseUrl, "api/applicants/verify").ToString() + "#token=" + Uri.EscapeDataString(token),
+            ActionUrl = VerificationLinks.Url(publicBaseUrl, "api/applicants/verify", token),
         };
     }
 }

@@ -2,11 +2,7 @@ using ForumCloud.Functions.Mail;
 
 namespace ForumCloud.Functions.Partners;
 
-/// <summary>
-/// The partner verification mail. The token travels in the link's fragment (#token=…): browsers do not send
-/// fragments, so it never reaches a server log, and the page behind the link (GET, which changes nothing) posts it
-/// only when the reader presses Confirm.
-/// </summary>
+/// <summary>The partner verification mail; its link keeps the token out of server logs (<see cref="VerificationLinks.Url"/>).</summary>
 public static class PartnerMail
 {
     public const string VerificationTemplate = "partner-verification";
@@ -21,7 +17,7 @@ public static class PartnerMail
         };
         return new MailRequest(new OutboxKey("partner-" + partner.PartnerId, "verification"), partner.ContactEmail, partner.Name, VerificationTemplate, null, model)
         {
-            ActionUrl = new Uri(publicBaseUrl, "api/partners/verify").ToString() + "#token=" + Uri.EscapeDataString(token),
+            ActionUrl = VerificationLinks.Url(publicBaseUrl, "api/partners/verify", token),
         };
     }
 }
