@@ -212,7 +212,12 @@ public sealed class MandateAnswerer
             // Longer terms say more; the main section gets the term's whole vote, the others half; a generic term
             // beside a specific one only a quarter.
             var vote = term.Zh.Length * (term.Generic && specific ? 0.25f : 1f);
-            for (var i = 0; i < term.Sections.Length; i++) votes[_positionOf[term.Sections[i]]] = votes.GetValueOrDefault(_positionOf[term.Sections[i]]) + (i == 0 ? vote : vote / 2);
+            for (var i = 0; i < term.Sections.Length; i++)
+            {
+                var position = _positionOf[term.Sections[i]];
+                votes[position] = votes.GetValueOrDefault(position) + (i == 0 ? vote : vote / 2);
+            }
+
             foreach (var en in term.En) english.Append(' ').Append(en);
         }
 
