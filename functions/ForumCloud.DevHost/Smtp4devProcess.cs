@@ -64,7 +64,8 @@ public sealed class Smtp4devProcess : IAsyncDisposable
     {
         if (!string.IsNullOrWhiteSpace(configuration[SettingNames.ConfigKey(SettingNames.MailSmtpHost)])) return null;
         Console.WriteLine("Starting smtp4dev (no ForumCloud__Mail__SmtpHost set) ...");
-        var server = await StartAsync(AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), cancellationToken);
+        var ports = AzuriteProcess.FreePorts(2); // two distinct ports: two FreePort() calls may hand out the same one
+        var server = await StartAsync(ports[0], ports[1], cancellationToken);
         configuration[SettingNames.ConfigKey(SettingNames.MailSmtpHost)] = "127.0.0.1";
         configuration[SettingNames.ConfigKey(SettingNames.MailSmtpPort)] = server.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         configuration[SettingNames.ConfigKey(SettingNames.MailSecurity)] = "none";
