@@ -88,16 +88,16 @@ public sealed class TestMailbox : IAsyncDisposable
         _received.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).Select(m => m.Message).ToList();
 
     /// <summary>
-    /// Waits until <paramref name="count"/> messages to the address have arrived whose subject contains <paramref name="subjectPart"/>.
-    /// Generous by default: in the full suite the shared runner also mails every other test's registrations (bursts of hundreds).
-    /// </summary>
-    /// <summary>
     /// Longer than the app's own promise for an interrupted delivery: a delivery that fails after claiming its mail (a
     /// storage timeout under a full suite's load) leaves it claimed for MailDeliveryOptions.ClaimLease (2 minutes), then
     /// the requeued message sends it. A mail later than that is lost, which is what the wait is there to catch.
     /// </summary>
     public static readonly TimeSpan DefaultWait = new ForumCloud.Functions.Mail.MailDeliveryOptions().ClaimLease + TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> messages to the address have arrived whose subject contains <paramref name="subjectPart"/>.
+    /// Generous by default (<see cref="DefaultWait"/>): in the full suite the shared runner also mails every other test's registrations (bursts of hundreds).
+    /// </summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitAsync(string address, string subjectPart = "", int count = 1, TimeSpan? timeout = null)
     {
         try
