@@ -108,8 +108,10 @@ public sealed class TestMailbox : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            // What the suite's runners logged as going wrong, so that a mail that never came says why.
-            var trouble = CapturedLogs.Instance.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))
+            // What the suite's runners logged as going wrong, so that a mail that never came says why: warnings and errors,
+            // and the deliveries that failed and will be retried (logged as information, with their retry time).
+            var trouble = CapturedLogs.Instance.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)
+                    || (l.StartsWith("Information ForumCloud.Functions.Mail.MailDelivery", StringComparison.Ordinal) && l.Contains(" failed (", StringComparison.Ordinal)))
                 .TakeLast(12).Select(l => l.Length > 600 ? l[..600] : l);
             throw new TimeoutException($"{ex.Message} ({_received.Count} mails received in all). Last warnings and errors of the runners:\n{string.Join("\n", trouble)}", ex);
         }
