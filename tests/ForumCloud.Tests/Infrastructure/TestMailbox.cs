@@ -113,7 +113,9 @@ public sealed class TestMailbox : IAsyncDisposable
             var trouble = CapturedLogs.Instance.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)
                     || (l.StartsWith("Information ForumCloud.Functions.Mail.MailDelivery", StringComparison.Ordinal) && l.Contains(" failed (", StringComparison.Ordinal)))
                 .TakeLast(12).Select(l => l.Length > 600 ? l[..600] : l);
-            throw new TimeoutException($"{ex.Message} ({_received.Count} mails received in all). Last warnings and errors of the runners:\n{string.Join("\n", trouble)}", ex);
+            var dump = Path.Combine(Path.GetTempPath(), $"forumcloud-mail-wait-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}.log");
+            await File.WriteAllLinesAsync(dump, CapturedLogs.Instance.Lines); // the whole run's log, to follow the mail that never came
+            throw new TimeoutException($"{ex.Message} ({_received.Count} mails received in all; the runners' whole log is in {dump}). Last warnings and errors of the runners:\n{string.Join("\n", trouble)}", ex);
         }
     }
 
