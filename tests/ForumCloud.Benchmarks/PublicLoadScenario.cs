@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace ForumCloud.Benchmarks;
 
 /// <summary>
-/// autocannon (npm, a load generator nobody here wrote) against the runner: GET /api/health (a trivial route, the
-/// yardstick), GET /api/events, GET /api/events/{id} and POST /api/ask, one after the other in the same run, each
-/// for `-- public-load SECONDS` (default 10) with 32 connections. Prints requests/s and p99 of each, and each
-/// route's ratio to /api/health.
+/// autocannon (npm, a load generator nobody here wrote) against the runner: GET /api/chat (the chat page: rendered in
+/// memory, no storage; the trivial route, the yardstick), GET /api/health (not trivial: it probes a table and a
+/// queue on every call), GET /api/events, GET /api/events/{id} and POST /api/ask, one after the other in the same
+/// run, each for `-- public-load SECONDS` (default 10) with 32 connections. Prints requests/s and p99 of each, and
+/// each route's ratio to the static page and (as before) to /api/health.
 /// </summary>
 public sealed class PublicLoadScenario : IScenario
 {
@@ -22,6 +23,7 @@ public sealed class PublicLoadScenario : IScenario
         var baseUrl = bench.Runner.BaseUrl;
         var targets = new (string Name, string[] Arguments)[]
         {
+            ("staticPage", [baseUrl + "/api/chat"]),
             ("health", [baseUrl + "/api/health"]),
             ("listEvents", [baseUrl + "/api/events"]),
             ("getEvent", [$"{baseUrl}/api/events/{eventIds[7]}"]),
@@ -32,12 +34,15 @@ public sealed class PublicLoadScenario : IScenario
         foreach (var (name, arguments) in targets) results[name] = await AutocannonAsync(arguments, seconds);
 
         var health = results["health"];
+        var staticPage = results["staticPage"];
         object Figures(string name) => new
         {
             rps = results[name].Rps,
             p99Ms = results[name].P99,
             non2xx = results[name].Non2xx,
             errors = results[name].Errors,
+            rpsRatioToStatic = Math.Round(results[name].Rps / staticPage.Rps, 2),
+            p99RatioToStatic = staticPage.P99 > 0 ? Math.Round(results[name].P99 / staticPage.P99, 2) : 0,
             rpsRatioToHealth = Math.Round(results[name].Rps / health.Rps, 2),
             p99RatioToHealth = health.P99 > 0 ? Math.Round(results[name].P99 / health.P99, 2) : 0,
         };
@@ -48,6 +53,7 @@ public sealed class PublicLoadScenario : IScenario
             tool = "autocannon 9.0.0",
             connections = 32,
             secondsEach = seconds,
+            staticPage = Figures("staticPage"),
             health = Figures("health"),
             listEvents = Figures("listEvents"),
             getEvent = Figures("getEvent"),
