@@ -22,8 +22,13 @@ public sealed class DevHostOptions
     /// <summary>Start smtp4dev when no ForumCloud__Mail__SmtpHost is set (tests point the runner at their own SMTP server instead).</summary>
     public bool StartMailServerIfNeeded { get; set; } = true;
 
-    /// <summary>Run queue listeners and timers (off for tests that drive functions by hand).</summary>
+    /// <summary>
+    /// Run queue listeners and timers (off for tests that drive functions by hand). A runner process a test starts turns
+    /// them off with the setting `DevHost:RunTriggers=false` (<see cref="RunTriggersSetting"/>).
+    /// </summary>
     public bool RunTriggers { get; set; } = true;
+
+    public const string RunTriggersSetting = "DevHost:RunTriggers";
 
     /// <summary>Extra service registrations applied after the app's own (tests swap seams here).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
@@ -98,7 +103,7 @@ public sealed class DevHostApp : IAsyncDisposable
             builder.Services.AddSingleton<FunctionInvoker>();
             builder.Services.AddSingleton<ManualRuns>();
             builder.Services.AddSingleton(functions);
-            if (options.RunTriggers) TriggerServices.Add(builder.Services, functions, hostJson, builder.Configuration);
+            if (options.RunTriggers && builder.Configuration.GetValue(DevHostOptions.RunTriggersSetting, true)) TriggerServices.Add(builder.Services, functions, hostJson, builder.Configuration);
             options.ConfigureServices?.Invoke(builder.Services);
 
             var app = builder.Build();
