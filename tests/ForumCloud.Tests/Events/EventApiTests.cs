@@ -310,13 +310,13 @@ public sealed class EventApiTests
     [SkippableFact]
     public async Task The_chatbot_query_lists_only_events_open_for_registration()
     {
-        Skip.If(SharedRunner.App is null, "FORUMCLOUD_BASE_URL is set: needs the in-process service.");
+        Skip.If(SharedRunner.ExternalBaseUrl is not null, "FORUMCLOUD_BASE_URL is set: needs the in-process service.");
         var http = await SharedRunner.ClientAsync();
         var open = await EventsApi.CreateEventAsync(http, capacity: 3);
         var closed = await EventsApi.CreateEventAsync(http, opensIn: TimeSpan.FromDays(1));
         await EventsApi.RegisterAsync(http, open);
 
-        var catalog = (EventCatalog)SharedRunner.App.Services.GetService(typeof(EventCatalog))!;
+        var catalog = (EventCatalog)SharedRunner.App!.Services.GetService(typeof(EventCatalog))!;
         var summaries = await Eventually.ValueAsync(() => catalog.ListOpenForRegistrationAsync(CancellationToken.None),
             l => l.Any(s => s.EventId == open && s.SeatsLeft == 2), what: "the catalogue follows the ledger");
         Assert.Single(summaries, s => s.EventId == open);
