@@ -60,6 +60,14 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
                 continue;
             }
 
+            if (Superseded(change.Kind, registration.StatusValue))
+            {
+                // Messages are not handled in order: a waitlist mail that comes after the promotion would take the seat
+                // back in the reader's eyes. The newer change has its own message and its own PendingNotice mark.
+                logger.LogInformation("{Kind} notice of {Code} in {EventId} not sent: the registration is {Status} by now", change.Kind, change.Code, eventId, registration.StatusValue);
+                continue;
+            }
+
             mails.Add(await MailForAsync(change.Kind, registration, eventRow.Value!, change.WaitlistPosition, cancellationToken));
             announced.Add(change);
         }
@@ -67,6 +75,14 @@ public sealed class RegistrationNotices(StorageAccount storage, WaitlistPromotio
         await outbox.QueueAsync(mails, cancellationToken);
         await ClearPendingAsync(events, announced, registrations, cancellationToken);
     }
+
+    /// <summary>True when the registration has moved on since the change: a waitlist place since promoted or cancelled, a seat since cancelled.</summary>
+    public static bool Superseded(RegistrationChangeKind kind, RegistrationStatus now) => kind switch
+    {
+        RegistrationChangeKind.Waitlisted => now != RegistrationStatus.Waitlisted,
+        RegistrationChangeKind.Confirmed or RegistrationChangeKind.Promoted => now == RegistrationStatus.Cancelled,
+        _ => false,
+    };
 
     /// <summary>A change of the event itself: every registrant still holding a place gets the mail (and the updated invite).</summary>
     private async Task NotifyEveryoneAsync(string eventId, RegistrationChangeKind kind, CancellationToken cancellationToken)
