@@ -70,17 +70,22 @@ public sealed class TwoProcessTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [SkippableFact]
-    public async Task Two_runner_processes_registering_into_one_event_do_not_oversell()
+    /// <summary>The shared runner's client, the child's, an event of 25 seats, and a partner verified through the shared runner (whose mail reaches the test mailbox).</summary>
+    private async Task<(HttpClient Http, HttpClient Child, string EventId, (string PartnerId, string Token) Partner)> ArrangeAsync()
     {
         Skip.If(_childHttp is null, "FORUMCLOUD_BASE_URL is set: against an external URL there is no second process to start.");
         var http = await SharedRunner.ClientAsync();
-        var eventId = await EventsApi.CreateEventAsync(http, capacity: 25);
-        var partner = await EventsApi.PartnerAsync(http); // verified through the shared runner, whose mail reaches the test mailbox
+        return (http, _childHttp, await EventsApi.CreateEventAsync(http, capacity: 25), await EventsApi.PartnerAsync(http));
+    }
+
+    [SkippableFact]
+    public async Task Two_runner_processes_registering_into_one_event_do_not_oversell()
+    {
+        var (http, child, eventId, partner) = await ArrangeAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 90).Select(async i =>
         {
-            var response = await EventsApi.PostRegistrationAsync(i % 2 == 0 ? http : _childHttp, eventId, EventsApi.Attendee($"p{i}-{Guid.NewGuid():N}@example.org"), partner: partner);
+            var response = await EventsApi.PostRegistrationAsync(i % 2 == 0 ? http : child, eventId, EventsApi.Attendee($"p{i}-{Guid.NewGuid():N}@example.org"), partner: partner);
             return await Problems.JsonAsync(response, HttpStatusCode.Created);
         }));
 
@@ -88,7 +93,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
         var positions = answers.Where(a => a.GetProperty("status").GetString() == "waitlisted").Select(a => a.GetProperty("waitlistPosition").GetInt32()).Order();
         Assert.Equal(Enumerable.Range(1, 65), positions);
 
-        var seen = await EventsApi.EventAsync(_childHttp, eventId);
+        var seen = await EventsApi.EventAsync(child, eventId);
         Assert.Equal((0, 65), (seen.GetProperty("seatsLeft").GetInt32(), seen.GetProperty("waitlistLength").GetInt32()));
         var list = await EventsApi.StaffListAsync(http, eventId);
         Assert.Equal(25, list.Count(r => r.GetProperty("status").GetString() == "confirmed"));
@@ -97,7 +102,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
         // Both processes see every registration by its code.
         foreach (var a in answers.Take(6))
         {
-            var view = await EventsApi.GetRegistrationAsync(_childHttp, a.GetProperty("code").GetString()!, a.GetProperty("manageToken").GetString());
+            var view = await EventsApi.GetRegistrationAsync(child, a.GetProperty("code").GetString()!, a.GetProperty("manageToken").GetString());
             Assert.Equal(HttpStatusCode.OK, view.StatusCode);
         }
     }
@@ -105,15 +110,12 @@ public sealed class TwoProcessTests : IAsyncLifetime
     [SkippableFact]
     public async Task Two_processes_mixing_anonymous_holds_and_partner_registrations_do_not_oversell()
     {
-        Skip.If(_childHttp is null, "FORUMCLOUD_BASE_URL is set: against an external URL there is no second process to start.");
-        var http = await SharedRunner.ClientAsync();
-        var eventId = await EventsApi.CreateEventAsync(http, capacity: 25);
-        var partner = await EventsApi.PartnerAsync(http); // verified through the shared runner, whose mail reaches the test mailbox
+        var (http, child, eventId, partner) = await ArrangeAsync();
 
         // Even requests anonymous (a held seat or waitlist place, 202), odd ones through a verified partner (201).
         var statuses = await Task.WhenAll(Enumerable.Range(0, 90).Select(async i =>
         {
-            var response = await EventsApi.PostRegistrationAsync(i % 4 < 2 ? http : _childHttp, eventId, EventsApi.Attendee($"h{i}-{Guid.NewGuid():N}@example.org"), anonymous: i % 2 == 0, partner: partner);
+            var response = await EventsApi.PostRegistrationAsync(i % 4 < 2 ? http : child, eventId, EventsApi.Attendee($"h{i}-{Guid.NewGuid():N}@example.org"), anonymous: i % 2 == 0, partner: partner);
             return response.StatusCode;
         }));
         Assert.Equal(45, statuses.Count(s => s == HttpStatusCode.Accepted));
@@ -124,7 +126,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
         var seats = rows.Count(r => r.Status == "confirmed" || (r.Status == "pending-confirmation" && r.HeldPlace == "confirmed"));
         Assert.Equal(25, seats);
         Assert.Equal(90, rows.Select(r => r.Code).Distinct().Count());
-        var seen = await EventsApi.EventAsync(_childHttp, eventId);
+        var seen = await EventsApi.EventAsync(child, eventId);
         Assert.Equal((0, 65), (seen.GetProperty("seatsLeft").GetInt32(), seen.GetProperty("waitlistLength").GetInt32()));
     }
 }
