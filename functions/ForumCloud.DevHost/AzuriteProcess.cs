@@ -123,7 +123,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <summary>node_modules/.bin/azurite, looked for upwards from the working directory and from the app's folder.</summary>
     public static string FindExecutable() =>
-        LocalTool.FindUpwards(dir => Path.Combine(dir.FullName, "node_modules", ".bin", "azurite") is var candidate && File.Exists(candidate) ? candidate : null)
+        LocalTool.FindNodeBin("azurite")
         ?? throw new FileNotFoundException(
             "Azurite is not installed. Run `npm ci` in the repository root (it installs the pinned Azurite from package.json), then try again.");
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace ForumCloud.DevHost;
 
-/// <summary>What the runner's companions (Azurite, smtp4dev) share: how they are found and how they are started.</summary>
-internal static class LocalTool
+/// <summary>What the runner's companions (Azurite, smtp4dev) and the benchmarks' tools share: how they are found and how they are started.</summary>
+public static class LocalTool
 {
     /// <summary>Starts a tool with its output read and dropped: a pipe nobody reads fills up and stalls the tool.</summary>
     public static Process Start(string fileName, IEnumerable<string> arguments, string name, string? workingDirectory = null)
@@ -35,4 +35,8 @@ internal static class LocalTool
 
         return null;
     }
+
+    /// <summary>A package.json devDependency's command (`node_modules/.bin/{name}`), found as <see cref="FindUpwards"/> finds folders.</summary>
+    public static string? FindNodeBin(string name) =>
+        FindUpwards(dir => Path.Combine(dir.FullName, "node_modules", ".bin", name) is var candidate && File.Exists(candidate) ? candidate : null);
 }

@@ -75,20 +75,9 @@ public sealed class PublicLoadScenario : IScenario
             json.GetProperty("non2xx").GetInt64(), json.GetProperty("errors").GetInt64());
     }
 
-    /// <summary>node_modules/.bin/autocannon (a devDependency in package.json), looked for upwards from the working directory.</summary>
-    private static string FindAutocannon()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "autocannon");
-                if (File.Exists(candidate)) return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("autocannon is not installed. Run `npm ci` in the repository root.");
-    }
+    /// <summary>node_modules/.bin/autocannon (a devDependency in package.json).</summary>
+    private static string FindAutocannon() =>
+        ForumCloud.DevHost.LocalTool.FindNodeBin("autocannon") ?? throw new FileNotFoundException("autocannon is not installed. Run `npm ci` in the repository root.");
 
     private static Task<string> CreateEventAsync(BenchEnvironment bench, int i) =>
         bench.CreateOpenEventAsync($"bench-load-{i:D2}-{Guid.NewGuid():N}"[..30], $"Public load event {i}", 500, i % 2 == 0 ? "parallel-forum" : "side-event", 30 + i);
